@@ -1,0 +1,48 @@
+"""Data imports, reached only through a discovery flow's `data_import_id`.
+
+The denormalised `data_imports.master_flow_id` is never read: the discovery
+flow's link is the only path from a master flow to its import (design §1,
+traps 1 and 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.tables import data_imports as t
+from db.tenancy import Tenant, belongs_to
+
+__all__ = ["data_imports_by_ids"]
+
+COLUMNS = (
+    t.c.id,
+    t.c.import_name,
+    t.c.import_type,
+    t.c.import_category,
+    t.c.filename,
+    t.c.file_size,
+    t.c.mime_type,
+    t.c.source_system,
+    t.c.status,
+    t.c.progress_percentage,
+    t.c.total_records,
+    t.c.processed_records,
+    t.c.failed_records,
+    t.c.error_message,
+    t.c.started_at,
+    t.c.created_at,
+    t.c.completed_at,
+    t.c.updated_at,
+)
+
+
+async def data_imports_by_ids(
+    connection: AsyncConnection, *, tenant: Tenant, import_ids: Sequence[UUID]
+) -> Sequence[Row]:
+    """The tenant's imports whose `id` is in `import_ids`, in no particular order."""
+    statement = select(*COLUMNS).where(belongs_to(t, tenant), t.c.id.in_(import_ids))
+    return (await connection.execute(statement)).all()

@@ -1,0 +1,1 @@
+"""Seed datasets: the demo (`python -m db seed demo`) and the benchmark."""

@@ -1,0 +1,147 @@
+"""The benchmark dataset: one tenant with N discovery flows of M raw records each.
+
+Raw records go in through PostgreSQL COPY in bounded chunks, so memory stays
+flat however large N × M grows; flows are inserted in batches alongside.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import islice
+from uuid import UUID
+
+import orjson
+from asyncpg import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.engine import create_admin_engine
+from db.seed.demo import BASE_TIME, cmdb_record, delete_tenants, discovery_progress, seed_uuid
+from db.seed.rows import Tenant, data_import_row, discovery_flow_row, insert_rows, master_flow_row
+from db.settings import DatabaseSettings
+from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+
+__all__ = ["BENCH_TENANT", "seed_bench"]
+
+BENCH_TENANT = Tenant(
+    UUID("be7c0000-0000-4000-8000-000000000001"),
+    UUID("be7c0000-0000-4000-8000-000000000002"),
+)
+_FLOWS_PER_BATCH = 1_000
+_RECORDS_PER_COPY = 20_000
+_RECORD_COLUMNS = ("data_import_id", "client_account_id", "engagement_id", "row_number", "raw_data")
+_BAR_WIDTH = 30
+
+
+class _Progress:
+    """A self-updating line on stderr: bar, percentage and rows per second."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.perf_counter()
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        share = self.done / self.total if self.total else 1.0
+        elapsed = time.perf_counter() - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        bar = ("#" * round(share * _BAR_WIDTH)).ljust(_BAR_WIDTH, ".")
+        sys.stderr.write(f"\rraw records [{bar}] {share:6.1%}  {self.done:,}/{self.total:,}  {rate:,.0f} rows/s")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\n")
+
+
+def _flow_id(number: int) -> UUID:
+    return seed_uuid(f"bench/flow/{number}")
+
+
+def _import_id(number: int) -> UUID:
+    return seed_uuid(f"bench/import/{number}")
+
+
+async def _insert_flows(connection: AsyncConnection, numbers: range, records: int) -> None:
+    """Insert the master flow, cmdb import and discovery row of each flow in `numbers`."""
+    masters, imports, discoveries = [], [], []
+    for number in numbers:
+        created_at = BASE_TIME + timedelta(minutes=number)
+        updated_at = created_at + timedelta(seconds=30)
+        timestamps = {"created_at": created_at, "updated_at": updated_at}
+        name = f"Bench discovery {number + 1}"
+        masters.append(master_flow_row(
+            BENCH_TENANT, id=seed_uuid(f"bench/flow-row/{number}"), flow_id=_flow_id(number),
+            flow_name=name, flow_status="completed", **timestamps,
+        ))
+        imports.append(data_import_row(
+            BENCH_TENANT, id=_import_id(number), master_flow_id=_flow_id(number),
+            import_name=f"Bench CMDB export {number + 1}", filename=f"bench-{number + 1:06d}.csv",
+            file_size=512 + 190 * records, total_records=records, processed_records=records, **timestamps,
+        ))
+        discoveries.append(discovery_flow_row(
+            BENCH_TENANT, master_flow_id=_flow_id(number), data_import_id=_import_id(number),
+            id=seed_uuid(f"bench/discovery/{number}"), flow_id=seed_uuid(f"bench/discovery-flow/{number}"),
+            flow_name=name, status="completed", assessment_ready=True, completed_at=updated_at,
+            **discovery_progress(100.0), **timestamps,
+        ))
+    await insert_rows(connection, master_flows, masters)
+    await insert_rows(connection, data_imports, imports)
+    await insert_rows(connection, discovery_flows, discoveries)
+
+
+def _record_tuples(rng: random.Random, numbers: range, records: int) -> Iterator[tuple[object, ...]]:
+    """The raw records of each flow in `numbers`, as COPY rows in `_RECORD_COLUMNS` order."""
+    client, engagement = BENCH_TENANT.client_account_id, BENCH_TENANT.engagement_id
+    for number in numbers:
+        import_id = _import_id(number)
+        for row_number in range(1, records + 1):
+            raw_data = orjson.dumps(cmdb_record(rng, row_number)).decode()
+            yield import_id, client, engagement, row_number, raw_data
+
+
+async def _copy_records(driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], progress: _Progress) -> None:
+    while chunk := list(islice(rows, _RECORDS_PER_COPY)):
+        await driver.copy_records_to_table(
+            raw_import_records.name, records=chunk, columns=_RECORD_COLUMNS, schema_name=schema
+        )
+        progress.advance(len(chunk))
+
+
+async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) -> str:
+    """Replace `BENCH_TENANT`'s rows with `flows` discovery flows of `records` raw records each.
+
+    Idempotent: one transaction deletes the tenant's rows, then inserts each
+    flow's master row, discovery row and cmdb import (`master_flow_id` agrees
+    with the bridge) and COPYs its records, numbered 1..`records`.  Flow and
+    import IDs and record contents are deterministic; record IDs and
+    `created_at` come from the database.  Progress goes to stderr; returns a
+    summary.  Raises ValueError when `flows` or `records` is negative.
+    """
+    if flows < 0 or records < 0:
+        raise ValueError("The number of flows and of records per flow must not be negative.")
+    rng = random.Random("flowgate-bench")
+    progress = _Progress(total=flows * records)
+    progress.advance(0)
+    engine = create_admin_engine(settings)
+    try:
+        async with engine.begin() as connection:
+            await delete_tenants(connection, [BENCH_TENANT])
+            driver = (await connection.get_raw_connection()).driver_connection
+            for first in range(0, flows, _FLOWS_PER_BATCH):
+                numbers = range(first, min(first + _FLOWS_PER_BATCH, flows))
+                await _insert_flows(connection, numbers, records)
+                await _copy_records(driver, settings.schema, _record_tuples(rng, numbers, records), progress)
+    finally:
+        await engine.dispose()
+        progress.finish()
+    elapsed = time.perf_counter() - progress.started
+    return (
+        f"Seeded the bench tenant (client {BENCH_TENANT.client_account_id}, engagement "
+        f"{BENCH_TENANT.engagement_id}) into schema {settings.schema!r}: {flows:,} master flows, "
+        f"{flows:,} discovery flows, {flows:,} data imports and {flows * records:,} raw records "
+        f"in {elapsed:.1f} s ({flows * records / elapsed:,.0f} records/s)."
+    )

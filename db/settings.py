@@ -1,0 +1,44 @@
+"""Database settings, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DatabaseSettings", "DATA_DIR"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the platform's tables live and how Flowgate talks to them.
+
+    `url` is None when `DATABASE_URL` is unset: the embedded server is used.
+    """
+
+    url: str | None = None
+    schema: str = "migration"
+    pool_size: int = 10
+    statement_timeout_ms: int = 5000
+
+    def __post_init__(self) -> None:
+        if not _SCHEMA_NAME.match(self.schema):
+            raise ValueError(f"DB_SCHEMA must be a lower-case SQL identifier, not {self.schema!r}.")
+        if self.pool_size < 1:
+            raise ValueError("DB_POOL_SIZE must be at least 1.")
+        if self.statement_timeout_ms < 1:
+            raise ValueError("DB_STATEMENT_TIMEOUT_MS must be at least 1.")
+
+    @classmethod
+    def from_env(cls) -> DatabaseSettings:
+        env = os.environ
+        return cls(
+            url=env.get("DATABASE_URL") or None,
+            schema=env.get("DB_SCHEMA", "migration"),
+            pool_size=int(env.get("DB_POOL_SIZE", "10")),
+            statement_timeout_ms=int(env.get("DB_STATEMENT_TIMEOUT_MS", "5000")),
+        )

@@ -1,0 +1,1 @@
+"""Flowgate's GraphQL layer: schema, loaders, auth and the HTTP server."""

@@ -1,0 +1,57 @@
+"""Gateway commands: `serve`, `token` and `schema` (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from uuid import UUID
+
+from db.tenancy import Tenant
+from graph.settings import Settings
+
+
+def serve(settings: Settings, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "graph.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="info",
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m graph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="serve GraphQL on HOST:PORT")
+    serve_parser.add_argument("--workers", type=int, default=None, help="worker processes (default: WEB_CONCURRENCY or 1)")
+    token = commands.add_parser("token", help="print a bearer token for a tenant (last line)")
+    token.add_argument("--client-account-id", type=UUID, required=True)
+    token.add_argument("--engagement-id", type=UUID, required=True)
+    token.add_argument("--ttl", type=int, default=86_400, help="seconds until the token expires")
+    commands.add_parser("schema", help="print the schema as SDL")
+    args = parser.parse_args(argv)
+
+    if args.command == "schema":
+        from graph.schema import sdl
+
+        sys.stdout.write(sdl())
+        return
+    settings = Settings.from_env()
+    if args.command == "token":
+        from graph.auth import issue_token
+
+        print(issue_token(settings, Tenant(args.client_account_id, args.engagement_id), ttl_seconds=args.ttl))
+        return
+    import os
+
+    serve(settings, workers=args.workers or int(os.environ.get("WEB_CONCURRENCY", "1")))
+
+
+if __name__ == "__main__":
+    main()

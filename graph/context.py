@@ -1,0 +1,34 @@
+"""The per-request context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.tenancy import Tenant
+from graph.cursors import CursorCodec
+from graph.loaders import Loaders
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    """One request's tenant, loaders, cursor codec and database engine."""
+
+    tenant: Tenant
+    engine: AsyncEngine
+    loaders: Loaders
+    cursors: CursorCodec
+    request_id: str
+
+    @classmethod
+    def create(cls, *, engine: AsyncEngine, tenant: Tenant, cursor_secret: bytes, request_id: str) -> Context:
+        return cls(
+            tenant=tenant,
+            engine=engine,
+            loaders=Loaders(engine, tenant),
+            cursors=CursorCodec(cursor_secret, tenant),
+            request_id=request_id,
+        )

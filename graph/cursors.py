@@ -1,0 +1,64 @@
+"""Opaque, signed pagination cursors.
+
+A cursor is `base64url(payload) "." base64url(mac)`: the payload is a JSON
+list `[kind, ordering, *position]` and the MAC (HMAC-SHA256, truncated)
+binds it to the tenant.  The position holds only what orders the list (a
+timestamp and the public flow ID, or a record's row number), never an
+internal ID.  A cursor that was tampered with, belongs to another list,
+ordering or tenant, or is not a cursor at all, is refused as BAD_USER_INPUT.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+
+import orjson
+
+from db.tenancy import Tenant
+from graph.errors import BadUserInput
+
+__all__ = ["CursorCodec"]
+
+_MAC_BYTES = 12
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class CursorCodec:
+    """Encodes and checks the cursors of one tenant."""
+
+    def __init__(self, secret: bytes, tenant: Tenant) -> None:
+        self._key = hmac.new(
+            secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), hashlib.sha256
+        ).digest()
+
+    def _mac(self, payload: bytes) -> bytes:
+        return hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+
+    def encode(self, kind: str, ordering: str, *position: Any) -> str:
+        payload = orjson.dumps([kind, ordering, *position])
+        return f"{_b64encode(payload)}.{_b64encode(self._mac(payload))}"
+
+    def decode(self, cursor: str, kind: str, ordering: str) -> list[Any]:
+        """The position `cursor` holds; raises BadUserInput unless it is one of ours for this list."""
+        try:
+            encoded_payload, encoded_mac = cursor.split(".")
+            payload = _b64decode(encoded_payload)
+            valid = hmac.compare_digest(_b64decode(encoded_mac), self._mac(payload))
+            decoded = orjson.loads(payload) if valid else None
+        except (ValueError, orjson.JSONDecodeError):
+            decoded = None
+        if not isinstance(decoded, list) or len(decoded) < 2 or decoded[0] != kind:
+            raise BadUserInput("The cursor is not valid for this list.")
+        if decoded[1] != ordering:
+            raise BadUserInput("The cursor was made for another ordering of this list.")
+        return decoded[2:]

@@ -1,0 +1,91 @@
+"""Client-facing errors, their codes, and masking of everything else.
+
+A resolver raises `ClientError` (or a subclass) for a problem the client can
+fix; its message is a whole sentence that never names an internal ID.  Any
+other exception is logged with the request id and reaches the client as
+`INTERNAL_SERVER_ERROR` (or `SERVICE_UNAVAILABLE` when the database is out
+of reach), with no message detail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeoutError
+
+__all__ = [
+    "BadUserInput",
+    "ClientError",
+    "QueryTooComplex",
+    "Unauthenticated",
+    "format_error",
+    "validation_error",
+]
+
+log = logging.getLogger("flowgate.errors")
+
+
+class ClientError(Exception):
+    """An error whose message is safe to show and whose code tells its kind."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadUserInput(ClientError):
+    code = "BAD_USER_INPUT"
+
+
+class QueryTooComplex(ClientError):
+    code = "QUERY_TOO_COMPLEX"
+
+
+class Unauthenticated(ClientError):
+    code = "UNAUTHENTICATED"
+
+
+def validation_error(message: str, code: str, node: Any = None) -> GraphQLError:
+    """A validation-phase error carrying its own code (limits use QUERY_TOO_COMPLEX)."""
+    return GraphQLError(message, node, extensions={"code": code})
+
+
+def _is_database_unavailable(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or "QueryCanceled" in type(error.orig).__name__ or (
+            "CannotConnectNow" in type(error.orig).__name__
+        )
+    return isinstance(error, (PoolTimeoutError, OSError, asyncio.TimeoutError, ConnectionError))
+
+
+def format_error(error: GraphQLError, *, phase: str, request_id: str) -> dict[str, Any]:
+    """The client's view of `error`, raised during `phase` ('parse', 'validate', 'execute')."""
+    original = error.original_error
+    formatted: dict[str, Any]
+    if isinstance(original, ClientError):
+        formatted = {"message": original.message, "extensions": {"code": original.code}}
+    elif original is not None:
+        if _is_database_unavailable(original):
+            code, message = "SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly."
+        else:
+            code, message = "INTERNAL_SERVER_ERROR", "Internal server error."
+        log.error("request %s: %s", request_id, code, exc_info=original)
+        formatted = {"message": message, "extensions": {"code": code, "requestId": request_id}}
+    else:
+        code = (error.extensions or {}).get("code") or {
+            "parse": "GRAPHQL_PARSE_FAILED",
+            "validate": "GRAPHQL_VALIDATION_FAILED",
+        }.get(phase, "BAD_USER_INPUT")
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        formatted = {"message": error.message, "extensions": {"code": code}}
+    if error.locations:
+        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        formatted["path"] = error.path
+    return formatted

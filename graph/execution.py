@@ -1,0 +1,134 @@
+"""Running one GraphQL operation: cached parse and validation, then execution.
+
+Documents are parsed and validated once per distinct query text (an LRU
+cache), so a repeated query pays only for execution.  Each error is
+formatted for the client with its `extensions.code`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from graph.errors import format_error
+from graph.limits import query_limit_rule
+from graph.settings import Settings
+
+__all__ = ["Executor", "Outcome"]
+
+
+@dataclass
+class Outcome:
+    """A formatted GraphQL response, and whether it is a request error (no `data`)."""
+
+    body: dict[str, Any]
+    request_error: bool = False
+    codes: list[str] = field(default_factory=list)
+
+
+def _outcome(errors: list[GraphQLError], phase: str, request_id: str) -> Outcome:
+    formatted = [format_error(error, phase=phase, request_id=request_id) for error in errors]
+    return Outcome({"errors": formatted}, request_error=True, codes=[e["extensions"]["code"] for e in formatted])
+
+
+class Executor:
+    """Parses, validates (with the configured limits) and executes operations on one schema."""
+
+    def __init__(self, schema: GraphQLSchema, settings: Settings, cache_size: int = 1024) -> None:
+        self.schema = schema
+        self.settings = settings
+        rules: list[type[ASTValidationRule]] = [
+            *specified_rules,
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+            query_limit_rule(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases),
+        ]
+        if not settings.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        self.rules: Collection[type[ASTValidationRule]] = tuple(rules)
+        self.hide_suggestions = not settings.introspection
+        self._documents: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError], str]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def prepare(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError], str]:
+        """The parsed document, or the errors and the phase ('parse', 'validate') that found them."""
+        cached = self._documents.get(query)
+        if cached is not None:
+            self._documents.move_to_end(query)
+            return cached
+        try:
+            document = parse(query, max_tokens=self.settings.max_tokens)
+        except GraphQLError as error:
+            if "tokens" in error.message and "Parsing aborted" in error.message:
+                error = GraphQLError(
+                    f"The query has more than {self.settings.max_tokens} tokens.",
+                    extensions={"code": "QUERY_TOO_COMPLEX"},
+                )
+            prepared: tuple[DocumentNode | None, list[GraphQLError], str] = (None, [error], "parse")
+        else:
+            errors = validate(
+                self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
+            )
+            prepared = (None, errors, "validate") if errors else (document, [], "validate")
+        self._documents[query] = prepared
+        if len(self._documents) > self._cache_size:
+            self._documents.popitem(last=False)
+        return prepared
+
+    def operation_type(self, document: DocumentNode, operation_name: str | None) -> OperationType | None:
+        operation = get_operation_ast(document, operation_name)
+        return operation.operation if operation else None
+
+    async def execute(
+        self,
+        document: DocumentNode,
+        *,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        request_id: str,
+    ) -> Outcome:
+        result = execute(
+            self.schema,
+            document,
+            context_value=context,
+            variable_values=dict(variables) if variables else None,
+            operation_name=operation_name,
+            executor_class=StrawberryGraphQLCoreExecutionContext,
+            hide_suggestions=self.hide_suggestions,
+        )
+        if not isinstance(result, ExecutionResult):
+            result = await result
+        return self._format(result, request_id)
+
+    def _format(self, result: ExecutionResult, request_id: str) -> Outcome:
+        if not result.errors:
+            return Outcome({"data": result.data})
+        if result.data is None and all(error.path is None for error in result.errors):
+            return _outcome(result.errors, "execute", request_id)
+        errors = [format_error(error, phase="execute", request_id=request_id) for error in result.errors]
+        return Outcome(
+            {"errors": errors, "data": result.data}, codes=[e["extensions"]["code"] for e in errors]
+        )
+
+    def request_errors(self, errors: list[GraphQLError], phase: str, request_id: str) -> Outcome:
+        return _outcome(errors, phase, request_id)

@@ -1,0 +1,189 @@
+"""GraphQL over HTTP: the `/graphql` endpoint.
+
+Follows the GraphQL-over-HTTP draft: GET for queries, POST with a JSON body,
+`application/graphql-response+json` (4xx for request errors) or legacy
+`application/json` (200 for GraphQL errors) as the client accepts.
+Browsers asking for HTML get GraphiQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import OperationType
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from graph.auth import authenticate
+from graph.context import Context
+from graph.errors import Unauthenticated
+from graph.execution import Executor, Outcome
+from graph.metrics import observe_request
+from graph.settings import Settings
+
+__all__ = ["GraphQLEndpoint"]
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class RequestError(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request."""
+
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code, self.headers = status, message, code, headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+def _negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when nothing acceptable is offered."""
+    if not accept:
+        return JSON
+    offered = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    for media_type in offered:
+        if media_type == GRAPHQL_RESPONSE:
+            return GRAPHQL_RESPONSE
+        if media_type in (JSON, "application/*", "*/*"):
+            return JSON
+    return None
+
+
+def _params(payload: Any) -> GraphQLParams:
+    if not isinstance(payload, dict):
+        raise RequestError(400, "The request body must be a JSON object.")
+    query, variables, operation_name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str):
+        raise RequestError(400, "The request must carry a `query` string.")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError(400, "`variables` must be a JSON object.")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError(400, "`operationName` must be a string.")
+    return GraphQLParams(query, variables, operation_name)
+
+
+def _query_string_params(request: Request) -> GraphQLParams:
+    args = request.query_params
+    variables: Any = None
+    if raw := args.get("variables"):
+        try:
+            variables = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise RequestError(400, "`variables` must be JSON.") from None
+    return _params({"query": args.get("query"), "variables": variables, "operationName": args.get("operationName")})
+
+
+class GraphQLEndpoint:
+    """The ASGI endpoint serving GraphQL queries (and GraphiQL to browsers)."""
+
+    def __init__(self, *, executor: Executor, engine: AsyncEngine, settings: Settings) -> None:
+        self.executor = executor
+        self.engine = engine
+        self.settings = settings
+        self.cursor_secret = settings.jwt_secret.encode()
+        self.graphiql_html = get_graphql_ide_html("graphiql")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(self.graphiql_html)
+        media_type = _negotiate(request.headers.get("accept"))
+        request_id = uuid.uuid4().hex
+        try:
+            if request.method not in ("GET", "POST"):
+                raise RequestError(405, "GraphQL is served over GET and POST only.", headers={"Allow": "GET, POST"})
+            if media_type is None:
+                raise RequestError(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+            params = await self._read(request)
+            tenant = authenticate(request.headers, self.settings)
+        except RequestError as error:
+            return self._error(error, media_type or JSON)
+        except Unauthenticated as error:
+            return self._error(RequestError(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}), media_type or JSON)
+        context = Context.create(
+            engine=self.engine, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
+        )
+        with observe_request() as observe:
+            if isinstance(params, list):
+                outcomes = [await self._run(item, request.method, context, request_id) for item in params]
+                observe([code for outcome in outcomes for code in outcome.codes])
+                return self._respond([o.body for o in outcomes], 200, media_type)
+            try:
+                outcome = await self._run(params, request.method, context, request_id)
+            except RequestError as error:
+                return self._error(error, media_type)
+            observe(outcome.codes)
+        status = 400 if outcome.request_error and media_type == GRAPHQL_RESPONSE else 200
+        return self._respond(outcome.body, status, media_type)
+
+    async def _read(self, request: Request) -> GraphQLParams | list[GraphQLParams]:
+        if request.method == "GET":
+            return _query_string_params(request)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != JSON:
+            raise RequestError(415, "POST requests must have Content-Type: application/json.")
+        body = await self._body(request)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise RequestError(400, "The request body is not valid JSON.") from None
+        if isinstance(payload, list):
+            if not 1 <= len(payload) <= self.settings.max_batch_size:
+                raise RequestError(400, f"A batch must hold 1 to {self.settings.max_batch_size} operations.")
+            return [_params(item) for item in payload]
+        return _params(payload)
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.settings.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise RequestError(413, f"The request body exceeds {limit} bytes.")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestError(413, f"The request body exceeds {limit} bytes.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _run(self, params: GraphQLParams, method: str, context: Context, request_id: str) -> Outcome:
+        document, errors, phase = self.executor.prepare(params.query)
+        if document is None:
+            return self.executor.request_errors(errors, phase, request_id)
+        operation = self.executor.operation_type(document, params.operation_name)
+        if operation is None:
+            raise RequestError(400, "The document has no operation of that name; pass a matching `operationName`.")
+        if operation is not OperationType.QUERY:
+            if method == "GET":
+                raise RequestError(405, "Only queries may be sent with GET; use POST.", headers={"Allow": "POST"})
+            raise RequestError(400, f"This endpoint serves queries only, not {operation.value}s.")
+        return await self.executor.execute(
+            document,
+            variables=params.variables,
+            operation_name=params.operation_name,
+            context=context,
+            request_id=request_id,
+        )
+
+    def _respond(self, body: Any, status: int, media_type: str) -> Response:
+        return Response(orjson.dumps(body), status_code=status, media_type=f"{media_type}; charset=utf-8")
+
+    def _error(self, error: RequestError, media_type: str) -> Response:
+        body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+        response = self._respond(body, error.status, media_type)
+        response.headers.update(error.headers)
+        return response

@@ -1,0 +1,37 @@
+"""Loaders of data imports and their raw records, keyed by internal IDs that never leave the server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import Row
+
+from db.queries.data_imports import data_imports_by_ids
+from db.queries.raw_records import RecordPageKey, count_raw_records, raw_record_pages
+from graph.loaders.base import TenantLoader
+
+__all__ = ["DataImportByIdLoader", "RawRecordCountByPageKeyLoader", "RawRecordsByPageKeyLoader"]
+
+
+class DataImportByIdLoader(TenantLoader[UUID, Row | None]):
+    """The tenant's data import of each `data_imports.id`, or None."""
+
+    async def batch_load_fn(self, import_ids: Sequence[UUID]) -> list[Row | None]:
+        rows = await self.run(data_imports_by_ids, import_ids=import_ids)
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(import_id) for import_id in import_ids]
+
+
+class RawRecordsByPageKeyLoader(TenantLoader[RecordPageKey, list[Row]]):
+    """Each page of records, all pages of a batch in one statement."""
+
+    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[list[Row]]:
+        return await self.run(raw_record_pages, keys=keys)
+
+
+class RawRecordCountByPageKeyLoader(TenantLoader[RecordPageKey, int]):
+    """How many records each page key's import and filter match, in one statement."""
+
+    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[int]:
+        return await self.run(count_raw_records, keys=keys)

@@ -1,0 +1,1 @@
+"""The schema's object types, one module per domain."""

@@ -1,0 +1,104 @@
+"""Data imports: reached only as `DiscoveryFlow.dataImport`, never by ID."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from sqlalchemy import Row
+
+from db.queries.raw_records import RecordFilter, RecordPageKey
+from graph.errors import BadUserInput
+from graph.types.enums import ImportStatus, ImportType, from_raw
+from graph.types.pagination import Connection, Window, check_page_size
+from graph.types.raw_record import RawImportRecord, RawImportRecordFilter
+
+__all__ = ["DataImport", "RECORD_PAGE_CAP"]
+
+RECORD_PAGE_CAP = 500
+_RECORD_CURSOR = ("record", "row_number")
+
+
+def _after_row(cursor: str | None, info: strawberry.Info) -> int:
+    if cursor is None:
+        return 0
+    position = info.context.cursors.decode(cursor, *_RECORD_CURSOR)
+    if len(position) != 1 or type(position[0]) is not int or position[0] < 0:
+        raise BadUserInput("The cursor is not valid for this list.")
+    return position[0]
+
+
+@strawberry.type(description="A file or feed of records imported for a discovery flow.")
+class DataImport:
+    _id: strawberry.Private[UUID]
+    name: str | None = strawberry.field(description="The import's name.")
+    import_type: ImportType = strawberry.field(description="What the import holds; UNKNOWN for values outside the list.")
+    import_type_raw: str | None = strawberry.field(description="The import type exactly as stored.")
+    category: str | None = strawberry.field(description="The import's category.")
+    filename: str | None = strawberry.field(description="The uploaded file's name.")
+    file_size: float | None = strawberry.field(description="The uploaded file's size in bytes.")
+    mime_type: str | None = strawberry.field(description="The uploaded file's MIME type.")
+    source_system: str | None = strawberry.field(description="The system the data came from.")
+    status: ImportStatus = strawberry.field(description="Where the import is; UNKNOWN for values outside the list.")
+    status_raw: str = strawberry.field(description="The status exactly as stored.")
+    progress_percentage: float | None = strawberry.field(description="Progress of the import, 0 to 100.")
+    total_records: int | None = strawberry.field(description="How many records the import holds.")
+    processed_records: int | None = strawberry.field(description="How many records were processed.")
+    failed_records: int | None = strawberry.field(description="How many records failed.")
+    error_message: str | None = strawberry.field(description="Why the import failed, if it did.")
+    started_at: datetime | None = strawberry.field(description="When the import started.")
+    created_at: datetime = strawberry.field(description="When the import was created.")
+    completed_at: datetime | None = strawberry.field(description="When the import completed.")
+    updated_at: datetime = strawberry.field(description="When the import last changed.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> DataImport:
+        return cls(
+            _id=row.id,
+            name=row.import_name,
+            import_type=from_raw(ImportType, row.import_type),
+            import_type_raw=row.import_type,
+            category=row.import_category,
+            filename=row.filename,
+            file_size=row.file_size,
+            mime_type=row.mime_type,
+            source_system=row.source_system,
+            status=from_raw(ImportStatus, row.status),
+            status_raw=row.status,
+            progress_percentage=row.progress_percentage,
+            total_records=row.total_records,
+            processed_records=row.processed_records,
+            failed_records=row.failed_records,
+            error_message=row.error_message,
+            started_at=row.started_at,
+            created_at=row.created_at,
+            completed_at=row.completed_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="The import's records in row order, a page at a time (keyset pagination).")
+    async def raw_records(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description=f"Page size, 1 to {RECORD_PAGE_CAP}.")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
+        filter: Annotated[RawImportRecordFilter | None, strawberry.argument(description="Keep matching records only.")] = None,
+    ) -> Connection[RawImportRecord]:
+        check_page_size("first", first, RECORD_PAGE_CAP)
+        loaders, cursors = info.context.loaders, info.context.cursors
+        record_filter = filter.to_query() if filter else RecordFilter()
+        key = RecordPageKey(self._id, _after_row(after, info), first + 1, record_filter)
+        rows = await loaders.raw_records_by_page_key.load(key)
+        return Connection(
+            _window=Window(
+                items=[RawImportRecord.from_row(row) for row in rows[:first]],
+                has_next_page=len(rows) > first,
+                has_previous_page=after is not None,
+                cursor_of=lambda record: cursors.encode(*_RECORD_CURSOR, record.row_number),
+                count=lambda: loaders.raw_record_count_by_page_key.load(
+                    RecordPageKey(self._id, 0, 0, record_filter)
+                ),
+            )
+        )

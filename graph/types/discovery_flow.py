@@ -1,0 +1,65 @@
+"""Discovery flows: reached only as `MasterFlow.discovery`, never by ID."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+from sqlalchemy import Row
+
+from db.queries.discovery_flows import PHASE_COLUMNS
+from graph.types.data_import import DataImport
+from graph.types.enums import DiscoveryFlowStatus, DiscoveryPhase, from_raw
+
+__all__ = ["DiscoveryFlow", "PhaseProgress"]
+
+_PHASES = [(DiscoveryPhase(column.removesuffix("_completed")), column) for column in PHASE_COLUMNS]
+
+
+@strawberry.type(description="Whether one phase of a discovery flow has completed.")
+class PhaseProgress:
+    phase: DiscoveryPhase = strawberry.field(description="The phase.")
+    completed: bool = strawberry.field(description="Whether the phase has completed.")
+
+
+@strawberry.type(description="The discovery work behind a master flow: its phases and the data it imported.")
+class DiscoveryFlow:
+    _data_import_id: strawberry.Private[UUID | None]
+    name: str | None = strawberry.field(description="The discovery flow's name.")
+    status: DiscoveryFlowStatus = strawberry.field(description="Where the flow is; UNKNOWN for values outside the list.")
+    status_raw: str = strawberry.field(description="The status exactly as stored.")
+    current_phase: str | None = strawberry.field(description="The phase the flow is in, as stored.")
+    progress_percentage: float | None = strawberry.field(description="Progress of the flow, 0 to 100.")
+    phases: list[PhaseProgress] = strawberry.field(description="Every phase, in the order they run, with its completion.")
+    assessment_ready: bool = strawberry.field(description="Whether the discovered inventory is ready for assessment.")
+    error_message: str | None = strawberry.field(description="Why the flow failed, if it did.")
+    error_phase: str | None = strawberry.field(description="The phase the flow failed in, if it did.")
+    created_at: datetime = strawberry.field(description="When the flow was created.")
+    updated_at: datetime = strawberry.field(description="When the flow last changed.")
+    completed_at: datetime | None = strawberry.field(description="When the flow completed, if it has.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> DiscoveryFlow:
+        return cls(
+            _data_import_id=row.data_import_id,
+            name=row.flow_name,
+            status=from_raw(DiscoveryFlowStatus, row.status),
+            status_raw=row.status,
+            current_phase=row.current_phase,
+            progress_percentage=row.progress_percentage,
+            phases=[PhaseProgress(phase=phase, completed=row._mapping[column]) for phase, column in _PHASES],
+            assessment_ready=row.assessment_ready,
+            error_message=row.error_message,
+            error_phase=row.error_phase,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            completed_at=row.completed_at,
+        )
+
+    @strawberry.field(description="The import this discovery flow links to; null when it links none.")
+    async def data_import(self, info: strawberry.Info) -> DataImport | None:
+        if self._data_import_id is None:
+            return None
+        row = await info.context.loaders.data_import_by_id.load(self._data_import_id)
+        return DataImport.from_row(row) if row else None

@@ -1,0 +1,122 @@
+"""The platform's vocabularies as GraphQL enums, each with an UNKNOWN fallback.
+
+Real data holds values outside the documented lists; they map to `UNKNOWN`
+instead of failing the response, and every enum field has a `...Raw`
+sibling that carries the stored string.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+import strawberry
+
+__all__ = [
+    "DiscoveryFlowStatus",
+    "DiscoveryPhase",
+    "FlowType",
+    "ImportStatus",
+    "ImportType",
+    "MasterFlowStatus",
+    "from_raw",
+]
+
+E = TypeVar("E", bound=Enum)
+
+_UNKNOWN = strawberry.enum_value(
+    "unknown", description="A value outside the documented list; the `...Raw` field holds it."
+)
+
+
+@strawberry.enum(description="What a master flow does.")
+class FlowType(Enum):
+    DISCOVERY = "discovery"
+    ASSESSMENT = "assessment"
+    COLLECTION = "collection"
+    PLANNING = "planning"
+    EXECUTION = "execution"
+    MODERNIZE = "modernize"
+    FINOPS = "finops"
+    OBSERVABILITY = "observability"
+    DECOMMISSION = "decommission"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="Where a master flow is in its life cycle.")
+class MasterFlowStatus(Enum):
+    INITIALIZED = "initialized"
+    ACTIVE = "active"
+    PROCESSING = "processing"
+    PAUSED = "paused"
+    WAITING_FOR_APPROVAL = "waiting_for_approval"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    RUNNING = "running"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="Where a discovery flow is in its life cycle.")
+class DiscoveryFlowStatus(Enum):
+    ACTIVE = "active"
+    INITIALIZED = "initialized"
+    RUNNING = "running"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    DELETED = "deleted"
+    ARCHIVED = "archived"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="The phases of a discovery flow, in the order they run.")
+class DiscoveryPhase(Enum):
+    DATA_IMPORT = "data_import"
+    DATA_VALIDATION = "data_validation"
+    FIELD_MAPPING = "field_mapping"
+    DATA_CLEANSING = "data_cleansing"
+    ASSET_INVENTORY = "asset_inventory"
+
+
+@strawberry.enum(description="What kind of data an import holds.")
+class ImportType(Enum):
+    CMDB = "cmdb"
+    ASSET_INVENTORY = "asset_inventory"
+    NETWORK_DATA = "network_data"
+    BUSINESS_APPS = "business_apps"
+    USER_DATA = "user_data"
+    OTHER = "other"
+    DIRECT_RAW_DATA = "direct_raw_data"
+    DISCOVERY_FLOW = "discovery_flow"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="Where a data import is in its life cycle.")
+class ImportStatus(Enum):
+    PENDING = "pending"
+    UPLOADING = "uploading"
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    VALIDATING = "validating"
+    PROCESSED = "processed"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ARCHIVED = "archived"
+    DISCOVERY_INITIATED = "discovery_initiated"
+    DISCOVERY_FAILED = "discovery_failed"
+    UNKNOWN = _UNKNOWN
+
+
+def from_raw(enum: type[E], value: str | None) -> E:
+    """The member of `enum` stored as `value`, or `enum.UNKNOWN`.
+
+    >>> from_raw(FlowType, "discovery"), from_raw(FlowType, "legacy")
+    (<FlowType.DISCOVERY: 'discovery'>, <FlowType.UNKNOWN: 'unknown'>)
+    """
+    try:
+        return enum(value)
+    except ValueError:
+        return enum["UNKNOWN"]

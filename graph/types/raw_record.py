@@ -1,0 +1,51 @@
+"""Raw import records: the rows of an import as they arrived."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from sqlalchemy import Row
+from strawberry.scalars import JSON
+
+from db.queries.raw_records import RecordFilter
+
+__all__ = ["RawImportRecord", "RawImportRecordFilter"]
+
+
+@strawberry.type(description="One row of a data import, as imported, with its validation outcome.")
+class RawImportRecord:
+    row_number: int = strawberry.field(description="The row's 1-based position in the imported file.")
+    raw_data: JSON = strawberry.field(description="The row as imported: a JSON object of column to value.")
+    cleansed_data: JSON | None = strawberry.field(description="The row after cleansing, once processed.")
+    validation_errors: JSON | None = strawberry.field(description="Why the row failed validation, if it did.")
+    processing_notes: str | None = strawberry.field(description="Free-text notes left by processing.")
+    is_processed: bool = strawberry.field(description="Whether processing has handled the row.")
+    is_valid: bool = strawberry.field(description="Whether the row passed validation.")
+    created_at: datetime = strawberry.field(description="When the row was imported.")
+    processed_at: datetime | None = strawberry.field(description="When the row was processed, if it was.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> RawImportRecord:
+        return cls(
+            row_number=row.row_number,
+            raw_data=row.raw_data,
+            cleansed_data=row.cleansed_data,
+            validation_errors=row.validation_errors,
+            processing_notes=row.processing_notes,
+            is_processed=row.is_processed,
+            is_valid=row.is_valid,
+            created_at=row.created_at,
+            processed_at=row.processed_at,
+        )
+
+
+@strawberry.input(description="Conditions on records; omitted conditions match every record.")
+class RawImportRecordFilter:
+    is_valid: bool | None = strawberry.field(default=None, description="Only valid (true) or invalid (false) records.")
+    is_processed: bool | None = strawberry.field(
+        default=None, description="Only processed (true) or unprocessed (false) records."
+    )
+
+    def to_query(self) -> RecordFilter:
+        return RecordFilter(is_valid=self.is_valid, is_processed=self.is_processed)

@@ -1,0 +1,131 @@
+"""Fixtures: a real PostgreSQL, the real ASGI app, and helpers to build data and query.
+
+The database is `DATABASE_URL` when set, else the embedded server.  Tests
+use their own schema (`flowgate_test`) so the demo data is never touched,
+and every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import Table, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import create_admin_engine, create_read_only_engine
+from db.migrate import migrate
+from db.seed.rows import TABLES_IN_INSERT_ORDER, insert_rows
+from db.settings import DatabaseSettings
+from db.tenancy import Tenant
+from graph.app import create_app
+from graph.auth import issue_token
+from graph.settings import Settings
+
+TEST_SCHEMA = "flowgate_test"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    database = replace(DatabaseSettings.from_env(), schema=TEST_SCHEMA)
+    migrate(database)
+    return Settings(database=database)
+
+
+@pytest.fixture(scope="session")
+async def admin_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_admin_engine(settings.database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_read_only_engine(settings.database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+async def empty_tables(admin_engine: AsyncEngine) -> None:
+    names = ", ".join(f"{TEST_SCHEMA}.{table.name}" for table in TABLES_IN_INSERT_ORDER)
+    async with admin_engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture
+def tenant() -> Tenant:
+    return Tenant(uuid.uuid4(), uuid.uuid4())
+
+
+@pytest.fixture
+def other_tenant() -> Tenant:
+    return Tenant(uuid.uuid4(), uuid.uuid4())
+
+
+class Database:
+    """Inserts rows for a test, in foreign-key order, through the writable engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def insert(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+        async with self.engine.begin() as connection:
+            await insert_rows(connection, table, rows)
+
+    async def execute(self, sql: str, **parameters: Any) -> None:
+        async with self.engine.begin() as connection:
+            await connection.execute(text(sql), parameters)
+
+
+@pytest.fixture
+def db(admin_engine: AsyncEngine) -> Database:
+    return Database(admin_engine)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, engine: AsyncEngine):
+    return create_app(settings, engine=engine)
+
+
+class GraphQLClient:
+    """Posts GraphQL to the ASGI app as a given tenant."""
+
+    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
+        self.http = http
+        self.settings = settings
+
+    def headers(self, tenant: Tenant) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(self.settings, tenant)}"}
+
+    async def post(self, query: str, tenant: Tenant | None, variables: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+        headers = self.headers(tenant) if tenant else {}
+        headers.update(kwargs.pop("headers", {}))
+        return await self.http.post("/graphql", json={"query": query, "variables": variables}, headers=headers, **kwargs)
+
+    async def query(self, query: str, tenant: Tenant, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The response body of a request that must succeed at the HTTP level."""
+        response = await self.post(query, tenant, variables)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, tenant: Tenant, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        body = await self.query(query, tenant, variables)
+        assert "errors" not in body, body
+        return body["data"]
+
+
+@pytest.fixture
+async def http(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
+        yield client
+
+
+@pytest.fixture
+def graphql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
+    return GraphQLClient(http, settings)
