@@ -10,6 +10,22 @@ from db.tenancy import Tenant
 from graph.settings import Settings
 
 
+def print_demo_banner(settings: Settings) -> None:
+    """Tell a newcomer where GraphiQL is and which token to paste."""
+    from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT
+    from graph.auth import issue_token
+
+    token = issue_token(settings, DEMO_TENANT)
+    print(
+        f"\nFlowgate serves GraphiQL at http://{settings.host}:{settings.port}/graphql\n"
+        f"Demo tenant: client account {DEMO_TENANT.client_account_id}, engagement {DEMO_TENANT.engagement_id}\n"
+        "Paste into GraphiQL's Headers pane:\n"
+        f'  {{"Authorization": "Bearer {token}"}}\n'
+        f'Then try: {{ masterFlow(flowId: "{DEMO_FLOW_ID}") {{ name status discovery {{ dataImport {{ name }} }} }} }}\n',
+        flush=True,
+    )
+
+
 def serve(settings: Settings, workers: int) -> None:
     import uvicorn
 
@@ -30,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="serve GraphQL on HOST:PORT")
     serve_parser.add_argument("--workers", type=int, default=None, help="worker processes (default: WEB_CONCURRENCY or 1)")
+    serve_parser.add_argument("--demo", action="store_true", help="print the GraphiQL URL and a demo tenant's token first")
     token = commands.add_parser("token", help="print a bearer token for a tenant (last line)")
     token.add_argument("--client-account-id", type=UUID, required=True)
     token.add_argument("--engagement-id", type=UUID, required=True)
@@ -50,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     import os
 
+    if args.demo:
+        print_demo_banner(settings)
     serve(settings, workers=args.workers or int(os.environ.get("WEB_CONCURRENCY", "1")))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from strawberry.schema.config import StrawberryConfig
+
+from graph.scalars import SCALAR_MAP
 from graph.types.query import Query
 
 __all__ = ["schema", "sdl"]
 
-schema = strawberry.Schema(query=Query)
+schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALAR_MAP))
 
 
 def sdl() -> str:

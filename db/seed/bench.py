@@ -103,12 +103,16 @@ def _record_tuples(rng: random.Random, numbers: range, records: int) -> Iterator
             yield import_id, client, engagement, row_number, raw_data
 
 
-async def _copy_records(driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], progress: _Progress) -> None:
-    while chunk := list(islice(rows, _RECORDS_PER_COPY)):
+async def _copy_records(
+    driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], count: int, progress: _Progress
+) -> None:
+    """COPY the `count` rows of `rows` in chunks; each is generated while the server takes it in."""
+    for first in range(0, count, _RECORDS_PER_COPY):
+        size = min(_RECORDS_PER_COPY, count - first)
         await driver.copy_records_to_table(
-            raw_import_records.name, records=chunk, columns=_RECORD_COLUMNS, schema_name=schema
+            raw_import_records.name, records=islice(rows, size), columns=_RECORD_COLUMNS, schema_name=schema
         )
-        progress.advance(len(chunk))
+        progress.advance(size)
 
 
 async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) -> str:
@@ -134,7 +138,8 @@ async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) ->
             for first in range(0, flows, _FLOWS_PER_BATCH):
                 numbers = range(first, min(first + _FLOWS_PER_BATCH, flows))
                 await _insert_flows(connection, numbers, records)
-                await _copy_records(driver, settings.schema, _record_tuples(rng, numbers, records), progress)
+                rows = _record_tuples(rng, numbers, records)
+                await _copy_records(driver, settings.schema, rows, len(numbers) * records, progress)
     finally:
         await engine.dispose()
         progress.finish()

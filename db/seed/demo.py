@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, delete, select, tuple_
+from sqlalchemy import ColumnElement, Table, delete, null, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.engine import create_admin_engine
@@ -334,7 +334,6 @@ _DISCOVERIES: tuple[tuple[Tenant, tuple[_Discovery, ...]], ...] = (
     )),
 )
 
-_T = TypeVar("_T")
 _PROCESSED_SHARE = {"completed": 1.0, "processed": 1.0, "archived": 1.0, "processing": 0.55, "failed": 0.4, "validating": 0.3}
 _FINISHED_IMPORT = {"completed", "processed", "archived", "failed", "cancelled", "discovery_initiated"}
 _CATEGORIES = {"network_data": "infrastructure", "business_apps": "applications", "direct_raw_data": "raw", "spreadsheet_v2": "raw"}
@@ -343,6 +342,7 @@ _MIME_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+_T = TypeVar("_T")
 
 
 def _each(groups: tuple[tuple[Tenant, tuple[_T, ...]], ...]) -> Iterator[tuple[Tenant, _T]]:
@@ -388,8 +388,9 @@ def _record_rows(tenant: Tenant, spec: _Import, import_id: UUID, started_at: dat
             row_number=row_number,
             raw_data=raw,
             id=seed_uuid(f"record/{spec.key}/{row_number}"),
-            cleansed_data=_cleansed(raw) if processed and not errors else None,
-            validation_errors=errors,
+            # null() stores SQL NULL; None would store the JSON value null (the columns' JSON type keeps it).
+            cleansed_data=_cleansed(raw) if processed and not errors else null(),
+            validation_errors=errors or null(),
             processing_notes=("Rejected by data validation." if errors else "Normalised by data cleansing.") if processed else None,
             is_processed=processed,
             is_valid=not errors,

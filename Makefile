@@ -1,0 +1,30 @@
+# Two commands on a fresh machine with only Python 3: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test bench schema clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+## Serve the demo: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data, GraphiQL.
+run: $(INSTALLED)
+	$(PY) -m db migrate
+	$(PY) -m db seed demo
+	$(PY) -m graph serve --demo
+
+## Run the test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
+test: $(INSTALLED)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Write schema.graphql from the code.
+schema: $(INSTALLED)
+	$(PY) -m graph schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) .pytest_cache

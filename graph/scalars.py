@@ -1,0 +1,26 @@
+"""Scalar definitions: the UUID scalar, described and strict."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+__all__ = ["SCALAR_MAP"]
+
+
+def _parse_uuid(value: object) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise ValueError("A UUID must be given as a string.")
+    return uuid.UUID(value)
+
+
+UUID_SCALAR = strawberry.scalar(
+    name="UUID",
+    description="A UUID in its canonical text form, e.g. `3f2b8c1e-6d7a-4b52-9c0e-1a2b3c4d5e6f`.",
+    serialize=str,
+    parse_value=_parse_uuid,
+)
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {uuid.UUID: UUID_SCALAR}

@@ -1,0 +1,231 @@
+"""Keyset pagination of master flows and records, and the cursors that drive it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+RECORDS = """
+query ($id: UUID!, $first: Int!, $after: String, $filter: RawImportRecordFilter) {
+  masterFlow(flowId: $id) { discovery { dataImport { rawRecords(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { rowNumber } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+  } } } }
+}
+"""
+
+FLOWS = """
+query ($first: Int, $after: String, $last: Int, $before: String, $orderBy: MasterFlowOrder, $filter: MasterFlowFilter) {
+  masterFlows(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy, filter: $filter) {
+    nodes { name }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+
+async def _flow_with_records(db, tenant, row_numbers, record_columns=None):
+    record_columns = record_columns or {}
+    flow = master_flow_row(tenant)
+    imported = data_import_row(tenant)
+    await db.insert(master_flows, [flow])
+    await db.insert(data_imports, [imported])
+    await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
+    await db.insert(raw_import_records, [
+        raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}, **record_columns.get(n, {}))
+        for n in row_numbers
+    ])
+    return str(flow["flow_id"])
+
+
+def _records(data):
+    return data["masterFlow"]["discovery"]["dataImport"]["rawRecords"]
+
+
+async def test_a_cursor_walk_visits_every_record_exactly_once(db, graphql, tenant):
+    # Gaps and an insertion order unlike row order: offsets or insertion order would skip or repeat.
+    row_numbers = [5, 1, 9, 2, 7, 3, 8, 4, 6, 10, 12, 11, 20]
+    flow_id = await _flow_with_records(db, tenant, row_numbers)
+
+    seen, after, pages = [], None, 0
+    while True:
+        page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 4, "after": after}))
+        seen += [edge["node"]["rowNumber"] for edge in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    assert seen == sorted(row_numbers)
+    assert pages == 4
+
+
+async def test_the_record_filter_applies_before_the_page_limit(db, graphql, tenant):
+    flow_id = await _flow_with_records(db, tenant, range(1, 7), {n: {"is_valid": False} for n in (2, 4, 5)})
+
+    page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 2, "filter": {"isValid": False}}))
+
+    assert [e["node"]["rowNumber"] for e in page["edges"]] == [2, 4]
+    assert page["pageInfo"]["hasNextPage"] is True
+
+
+async def test_the_last_record_page_says_there_is_no_next_page(db, graphql, tenant):
+    flow_id = await _flow_with_records(db, tenant, [1, 2])
+
+    page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 2}))
+
+    assert page["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": False, "endCursor": page["edges"][-1]["cursor"]}
+
+
+@pytest.mark.parametrize("first", [0, -1, 501])
+async def test_a_record_page_size_outside_1_to_500_is_refused(db, graphql, tenant, first):
+    flow_id = await _flow_with_records(db, tenant, [1])
+
+    body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": first})
+
+    assert body["data"] == {"masterFlow": {"discovery": {"dataImport": None}}} or body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == f"`first` must be between 1 and 500, got {first}."
+
+
+async def test_a_forged_cursor_is_refused(db, graphql, tenant):
+    import base64
+
+    flow_id = await _flow_with_records(db, tenant, [1, 2, 3])
+    page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 1}))
+    payload, mac = page["pageInfo"]["endCursor"].split(".")
+    forged = base64.urlsafe_b64encode(b'["record","row_number",0]').rstrip(b"=").decode() + "." + mac
+
+    body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": forged})
+
+    assert body["errors"][0]["message"] == "The cursor is not valid for this list."
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_a_flow_cursor_is_refused_by_a_record_list(db, graphql, tenant):
+    flow_id = await _flow_with_records(db, tenant, [1, 2])
+    flows = await graphql.data(FLOWS, tenant, {"first": 1})
+
+    body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": flows["masterFlows"]["pageInfo"]["endCursor"]})
+
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_another_tenants_cursor_is_refused(db, graphql, tenant, other_tenant):
+    await db.insert(master_flows, [master_flow_row(other_tenant), master_flow_row(other_tenant), master_flow_row(tenant)])
+    theirs = await graphql.data(FLOWS, other_tenant, {"first": 1})
+
+    body = await graphql.query(FLOWS, tenant, {"first": 1, "after": theirs["masterFlows"]["pageInfo"]["endCursor"]})
+
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_a_cursor_of_another_ordering_is_refused(db, graphql, tenant):
+    await db.insert(master_flows, [master_flow_row(tenant), master_flow_row(tenant)])
+    by_created = await graphql.data(FLOWS, tenant, {"first": 1})
+
+    body = await graphql.query(
+        FLOWS, tenant, {"first": 1, "after": by_created["masterFlows"]["pageInfo"]["endCursor"], "orderBy": {"field": "UPDATED_AT"}}
+    )
+
+    assert body["errors"][0]["message"] == "The cursor was made for another ordering of this list."
+
+
+@pytest.mark.parametrize("garbage", ["", "abc", "a.b", "!!!.???", "eyJ4IjoxfQ.AAAA"])
+async def test_garbage_cursors_are_refused(db, graphql, tenant, garbage):
+    body = await graphql.query(FLOWS, tenant, {"first": 1, "after": garbage})
+
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def _flows_created_one_day_apart(db, tenant, count, **columns):
+    # Two flows share each timestamp, so the flow_id tie-breaker is exercised.
+    rows = [
+        master_flow_row(tenant, flow_name=f"flow {i:02}", created_at=T0 + timedelta(days=i // 2), updated_at=T0 - timedelta(days=i), **columns)
+        for i in range(count)
+    ]
+    await db.insert(master_flows, rows)
+    return rows
+
+
+async def test_a_flow_walk_forward_visits_every_flow_once_newest_first(db, graphql, tenant):
+    rows = await _flows_created_one_day_apart(db, tenant, 7)
+    expected = [r["flow_name"] for r in sorted(rows, key=lambda r: (r["created_at"], r["flow_id"]), reverse=True)]
+
+    seen, after = [], None
+    while True:
+        page = (await graphql.data(FLOWS, tenant, {"first": 3, "after": after}))["masterFlows"]
+        seen += [n["name"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    assert seen == expected
+
+
+async def test_a_flow_walk_backward_with_last_and_before_visits_every_flow_once(db, graphql, tenant):
+    rows = await _flows_created_one_day_apart(db, tenant, 7)
+    expected = [r["flow_name"] for r in sorted(rows, key=lambda r: (r["created_at"], r["flow_id"]), reverse=True)]
+
+    seen, before = [], None
+    while True:
+        page = (await graphql.data(FLOWS, tenant, {"last": 3, "before": before}))["masterFlows"]
+        seen = [n["name"] for n in page["nodes"]] + seen
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+
+    assert seen == expected
+
+
+async def test_flows_order_by_updated_at_ascending(db, graphql, tenant):
+    await _flows_created_one_day_apart(db, tenant, 4)
+
+    data = await graphql.data(FLOWS, tenant, {"first": 10, "orderBy": {"field": "UPDATED_AT", "direction": "ASC"}})
+
+    assert [n["name"] for n in data["masterFlows"]["nodes"]] == ["flow 03", "flow 02", "flow 01", "flow 00"]
+
+
+async def test_flows_filter_by_type_and_status(db, graphql, tenant):
+    await db.insert(master_flows, [
+        master_flow_row(tenant, flow_name="a", flow_type="assessment", flow_status="active"),
+        master_flow_row(tenant, flow_name="b", flow_type="assessment", flow_status="paused"),
+        master_flow_row(tenant, flow_name="c", flow_type="discovery", flow_status="active"),
+    ])
+
+    data = await graphql.data(FLOWS, tenant, {"filter": {"flowTypes": ["ASSESSMENT"], "statuses": ["ACTIVE"]}})
+
+    assert data["masterFlows"]["nodes"] == [{"name": "a"}]
+
+
+async def test_the_unknown_filter_value_matches_undocumented_values(db, graphql, tenant):
+    await db.insert(master_flows, [
+        master_flow_row(tenant, flow_name="legacy", flow_type="legacy_migration"),
+        master_flow_row(tenant, flow_name="documented", flow_type="discovery"),
+    ])
+
+    data = await graphql.data(FLOWS, tenant, {"filter": {"flowTypes": ["UNKNOWN"]}})
+
+    assert data["masterFlows"]["nodes"] == [{"name": "legacy"}]
+
+
+async def test_an_empty_filter_list_matches_nothing(db, graphql, tenant):
+    await db.insert(master_flows, [master_flow_row(tenant)])
+
+    data = await graphql.data(FLOWS, tenant, {"filter": {"statuses": []}})
+
+    assert data["masterFlows"]["nodes"] == []
+
+
+@pytest.mark.parametrize("arguments", [{"first": 101}, {"last": 101}, {"first": 0}, {"last": -3}, {"first": 1, "last": 1}])
+async def test_invalid_flow_page_arguments_are_refused(graphql, tenant, arguments):
+    body = await graphql.query(FLOWS, tenant, arguments)
+
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
