@@ -1,0 +1,67 @@
+"""SQL statements per request: a small constant per nesting level, whatever the page size."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.instrumentation import count_statements
+from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+
+DETAIL = """
+query ($id: UUID!) {
+  masterFlow(flowId: $id) { name discovery { status phases { phase completed } dataImport { name
+    rawRecords(first: 50) { %s edges { cursor node { rowNumber rawData } } pageInfo { hasNextPage } } } } }
+}
+"""
+
+PAGE = """
+query ($first: Int!) {
+  masterFlows(first: $first) { %s nodes { flowId discovery { status dataImport { name
+    rawRecords(first: 10) { %s nodes { rowNumber rawData } } } } } }
+}
+"""
+
+
+async def _flows(db, tenant, count, records_each=12):
+    flows, imports, discoveries, records = [], [], [], []
+    for _ in range(count):
+        flow, imported = master_flow_row(tenant), data_import_row(tenant)
+        flows.append(flow)
+        imports.append(imported)
+        discoveries.append(discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"]))
+        records += [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}) for n in range(1, records_each + 1)]
+    await db.insert(master_flows, flows)
+    await db.insert(data_imports, imports)
+    await db.insert(discovery_flows, discoveries)
+    await db.insert(raw_import_records, records)
+    return flows
+
+
+async def _statements(engine, graphql, query, tenant, variables):
+    with count_statements(engine) as count:
+        await graphql.data(query, tenant, variables)
+    return count.value
+
+
+async def test_a_flow_detail_with_its_discovery_import_and_records_takes_four_statements(db, engine, graphql, tenant):
+    [flow] = await _flows(db, tenant, 1, records_each=60)
+
+    assert await _statements(engine, graphql, DETAIL % "", tenant, {"id": str(flow["flow_id"])}) == 4
+
+
+async def test_total_count_costs_one_more_statement_only_when_selected(db, engine, graphql, tenant):
+    [flow] = await _flows(db, tenant, 1)
+
+    assert await _statements(engine, graphql, DETAIL % "totalCount", tenant, {"id": str(flow["flow_id"])}) == 5
+
+
+@pytest.mark.parametrize("with_totals", [False, True])
+async def test_a_nested_page_takes_the_same_statements_for_1_5_50_and_100_flows(db, engine, graphql, tenant, with_totals):
+    await _flows(db, tenant, 100, records_each=11)
+    query = PAGE % (("totalCount",) * 2 if with_totals else ("", ""))
+
+    counts = {n: await _statements(engine, graphql, query, tenant, {"first": n}) for n in (1, 5, 50, 100)}
+
+    expected = 6 if with_totals else 4
+    assert counts == {1: expected, 5: expected, 50: expected, 100: expected}
