@@ -19,8 +19,17 @@ from asyncpg import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.engine import create_admin_engine
-from db.seed.demo import BASE_TIME, cmdb_record, delete_tenants, discovery_progress, seed_uuid
-from db.seed.rows import Tenant, data_import_row, discovery_flow_row, insert_rows, master_flow_row
+from db.seed.cmdb import cmdb_record
+from db.seed.demo import BASE_TIME, seed_uuid
+from db.seed.rows import (
+    Tenant,
+    data_import_row,
+    delete_tenants,
+    discovery_flow_row,
+    discovery_progress,
+    insert_rows,
+    master_flow_row,
+)
 from db.settings import DatabaseSettings
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 

@@ -2,31 +2,32 @@
 
 Every row is derived from fixed names (uuid5), fixed random seeds and a fixed
 base time, so the dataset is the same on every run.  The data is built to
-trigger each trap of design §1; a comment marks every row that does.  The CMDB
-record generator, the discovery progress columns and `delete_tenants` are
-shared with the benchmark dataset.
+trigger each trap of design §1; a comment marks every row that does.
+`seed_uuid` and `BASE_TIME` are shared with the benchmark dataset.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, delete, null, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Table
 
 from db.engine import create_admin_engine
+from db.seed.cmdb import PEOPLE, cleanse_record, cmdb_record, corrupt_record
 from db.seed.rows import (
     TABLES_IN_INSERT_ORDER,
     Row,
     Tenant,
     data_import_row,
+    delete_tenants,
     discovery_flow_row,
+    discovery_progress,
     insert_rows,
     master_flow_row,
     raw_record_row,
@@ -36,17 +37,12 @@ from db.tables import data_imports, discovery_flows, master_flows, raw_import_re
 
 __all__ = [
     "BASE_TIME",
-    "DATACENTERS",
     "DEMO_FLOW_ID",
     "DEMO_TENANT",
     "DEMO_TENANTS",
-    "DISCOVERY_PHASES",
     "OTHER_TENANT",
     "THIRD_TENANT",
-    "cmdb_record",
-    "delete_tenants",
     "demo_rows",
-    "discovery_progress",
     "seed_demo",
     "seed_uuid",
 ]
@@ -79,96 +75,6 @@ THIRD_TENANT = _tenant("globex", "cloud-foundation")
 DEMO_TENANTS = (DEMO_TENANT, OTHER_TENANT, THIRD_TENANT)
 DEMO_FLOW_ID = _flow_id("fra-discovery")
 """The showcase discovery master flow of `DEMO_TENANT` (the README's example)."""
-
-# --- CMDB-like raw records -------------------------------------------------
-
-DATACENTERS = ("FRA-DC1", "AMS-DC2", "DAL-DC1", "SIN-DC3")
-_APPLICATIONS = (
-    ("Order Management", "ord"), ("Payments Gateway", "pay"), ("HR Portal", "hrp"),
-    ("Data Warehouse", "dwh"), ("Customer Portal", "cus"), ("Inventory Service", "inv"),
-    ("Identity Provider", "idp"), ("Reporting", "rpt"), ("Logistics Tracker", "lgx"),
-    ("Email Relay", "mta"),
-)
-_ROLES = ("app", "db", "web", "batch", "cache")
-_OPERATING_SYSTEMS = (
-    ("Windows Server", ("2012 R2", "2016", "2019", "2022")),
-    ("Red Hat Enterprise Linux", ("7.9", "8.8", "9.2")),
-    ("Ubuntu", ("18.04", "20.04", "22.04")),
-    ("SUSE Linux Enterprise Server", ("12 SP5", "15 SP4")),
-    ("Oracle Linux", ("7.9", "8.8")),
-)
-_ENVIRONMENTS = ("Production", "Production", "Staging", "Development", "Test", "DR")
-_PEOPLE = ("anna.keller", "raj.patel", "lena.vogel", "tom.becker", "mei.lin", "omar.haddad")
-_CRITICALITIES = ("low", "medium", "high", "mission_critical")
-_DEFECTS = (
-    ("ip", "10.256.0.12", "The IP address '10.256.0.12' is not a valid IPv4 address."),
-    ("hostname", "", "The hostname is missing."),
-    ("memory_gb", -8, "The memory size must be a positive number of GB."),
-    ("os", "Unknwon", "The operating system 'Unknwon' is not recognised."),
-)
-
-
-def cmdb_record(rng: random.Random, row_number: int, *, datacenter: str | None = None) -> Row:
-    """One server row as a CMDB export holds it, drawn from `rng` (same state, same row).
-
-    The hostname embeds `row_number`, so it is unique within an import.
-    """
-    datacenter = datacenter or rng.choice(DATACENTERS)
-    application, code = rng.choice(_APPLICATIONS)
-    os_name, versions = rng.choice(_OPERATING_SYSTEMS)
-    cores = rng.choice((2, 4, 4, 8, 8, 16, 32))
-    hostname = f"{datacenter[:3].lower()}-{code}-{rng.choice(_ROLES)}{row_number:04d}"
-    return {
-        "hostname": hostname.upper() if rng.random() < 0.15 else hostname,
-        "ip": f"10.{rng.randint(1, 254)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
-        "os": os_name,
-        "os_version": rng.choice(versions),
-        "cpu_cores": cores,
-        "memory_gb": cores * rng.choice((2, 4, 8)),
-        "storage_gb": rng.choice((80, 120, 250, 500, 1000, 2000)),
-        "application": application,
-        "environment": rng.choice(_ENVIRONMENTS),
-        "owner": f"{rng.choice(_PEOPLE)}@example.com",
-        "datacenter": datacenter,
-        "criticality": rng.choices(_CRITICALITIES, weights=(3, 4, 2, 1))[0],
-    }
-
-
-def _break(rng: random.Random, raw: Row) -> list[Row]:
-    """Corrupt one or two fields of `raw` in place; return the validation errors."""
-    defects = rng.sample(_DEFECTS, k=rng.choice((1, 1, 2)))
-    for field, value, _ in defects:
-        raw[field] = value
-    return [{"field": field, "message": message} for field, _, message in defects]
-
-
-def _cleansed(raw: Row) -> Row:
-    return {
-        **raw,
-        "hostname": raw["hostname"].lower(),
-        "environment": raw["environment"].lower(),
-        "asset_type": "server",
-    }
-
-
-# --- discovery progress ----------------------------------------------------
-
-DISCOVERY_PHASES = ("data_import", "data_validation", "field_mapping", "data_cleansing", "asset_inventory")
-
-
-def discovery_progress(progress: float) -> Row:
-    """A discovery row's progress columns: phases complete in order, one per 20 points.
-
-    >>> discovery_progress(40.0)["current_phase"], discovery_progress(40.0)["field_mapping_completed"]
-    ('field_mapping', False)
-    """
-    done = min(int(progress // (100 / len(DISCOVERY_PHASES))), len(DISCOVERY_PHASES))
-    return {
-        "progress_percentage": progress,
-        "current_phase": DISCOVERY_PHASES[done] if done < len(DISCOVERY_PHASES) else "completed",
-        **{f"{phase}_completed": index < done for index, phase in enumerate(DISCOVERY_PHASES)},
-    }
-
 
 # --- the dataset -----------------------------------------------------------
 
@@ -360,7 +266,7 @@ def _master_rows() -> dict[str, Row]:
             tenant,
             id=flow.row_id or seed_uuid(f"flow-row/{flow.key}"),
             flow_id=_flow_id(flow.key),
-            user_id=f"{rng.choice(_PEOPLE)}@example.com",
+            user_id=f"{rng.choice(PEOPLE)}@example.com",
             flow_type=flow.flow_type,
             flow_name=flow.name,
             flow_status=flow.flow_status,
@@ -380,7 +286,7 @@ def _record_rows(tenant: Tenant, spec: _Import, import_id: UUID, started_at: dat
     rows = []
     for row_number in range(1, spec.records + 1):
         raw = cmdb_record(rng, row_number, datacenter=spec.datacenter)
-        errors = _break(rng, raw) if rng.random() < spec.invalid_share else None
+        errors = corrupt_record(rng, raw) if rng.random() < spec.invalid_share else None
         processed = row_number <= processed_until
         rows.append(raw_record_row(
             tenant,
@@ -388,9 +294,8 @@ def _record_rows(tenant: Tenant, spec: _Import, import_id: UUID, started_at: dat
             row_number=row_number,
             raw_data=raw,
             id=seed_uuid(f"record/{spec.key}/{row_number}"),
-            # null() stores SQL NULL; None would store the JSON value null (the columns' JSON type keeps it).
-            cleansed_data=_cleansed(raw) if processed and not errors else null(),
-            validation_errors=errors or null(),
+            cleansed_data=cleanse_record(raw) if processed and not errors else None,
+            validation_errors=errors or None,
             processing_notes=("Rejected by data validation." if errors else "Normalised by data cleansing.") if processed else None,
             is_processed=processed,
             is_valid=not errors,
@@ -472,23 +377,6 @@ def demo_rows() -> dict[Table, list[Row]]:
         raw_import_records: records,
     }
     return {table: rows[table] for table in TABLES_IN_INSERT_ORDER}
-
-
-async def delete_tenants(connection: AsyncConnection, tenants: Iterable[Tenant]) -> None:
-    """Delete every row of `tenants` from the four tables, children first.
-
-    Raw records go by their import (their own tenant columns are nullable).
-    Other tenants' rows that reference deleted rows follow their foreign keys.
-    """
-    keys = [(tenant.client_account_id, tenant.engagement_id) for tenant in tenants]
-
-    def owned(table: Table) -> ColumnElement[bool]:
-        return tuple_(table.c.client_account_id, table.c.engagement_id).in_(keys)
-
-    imports = select(data_imports.c.id).where(owned(data_imports))
-    await connection.execute(delete(raw_import_records).where(raw_import_records.c.data_import_id.in_(imports)))
-    for table in (discovery_flows, data_imports, master_flows):
-        await connection.execute(delete(table).where(owned(table)))
 
 
 async def seed_demo(settings: DatabaseSettings) -> str:

@@ -2,7 +2,8 @@
 
 Each builder returns a dict for one table; keyword arguments override any
 column.  IDs are random unless given, so a caller that needs a trap (two IDs
-that are equal, say) states it explicitly.
+that are equal, say) states it explicitly.  Alongside: the progress columns of
+a discovery row, and inserting and deleting tenants' rows.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, insert
+from sqlalchemy import ColumnElement, Table, delete, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from db.tenancy import Tenant
 
 __all__ = [
+    "DISCOVERY_PHASES",
+    "TABLES_IN_INSERT_ORDER",
+    "Row",
     "Tenant",
     "data_import_row",
+    "delete_tenants",
     "discovery_flow_row",
+    "discovery_progress",
     "insert_rows",
     "master_flow_row",
     "raw_record_row",
@@ -67,6 +73,23 @@ def discovery_flow_row(tenant: Tenant, *, master_flow_id: UUID | None, data_impo
         "created_at": _now(),
         "updated_at": _now(),
         **columns,
+    }
+
+
+DISCOVERY_PHASES = ("data_import", "data_validation", "field_mapping", "data_cleansing", "asset_inventory")
+
+
+def discovery_progress(progress: float) -> Row:
+    """A discovery row's progress columns: phases complete in order, one per 20 points.
+
+    >>> discovery_progress(40.0)["current_phase"], discovery_progress(40.0)["field_mapping_completed"]
+    ('field_mapping', False)
+    """
+    done = min(int(progress // (100 / len(DISCOVERY_PHASES))), len(DISCOVERY_PHASES))
+    return {
+        "progress_percentage": progress,
+        "current_phase": DISCOVERY_PHASES[done] if done < len(DISCOVERY_PHASES) else "completed",
+        **{f"{phase}_completed": index < done for index, phase in enumerate(DISCOVERY_PHASES)},
     }
 
 
@@ -117,6 +140,23 @@ async def insert_rows(connection: AsyncConnection, table: Table, rows: Iterable[
     rows = list(rows)
     if rows:
         await connection.execute(insert(table), rows)
+
+
+async def delete_tenants(connection: AsyncConnection, tenants: Iterable[Tenant]) -> None:
+    """Delete every row of `tenants` from the four tables, children first.
+
+    Raw records go by their import (their own tenant columns are nullable).
+    Other tenants' rows that reference deleted rows follow their foreign keys.
+    """
+    keys = [(tenant.client_account_id, tenant.engagement_id) for tenant in tenants]
+
+    def owned(table: Table) -> ColumnElement[bool]:
+        return tuple_(table.c.client_account_id, table.c.engagement_id).in_(keys)
+
+    imports = select(data_imports.c.id).where(owned(data_imports))
+    await connection.execute(delete(raw_import_records).where(raw_import_records.c.data_import_id.in_(imports)))
+    for table in (discovery_flows, data_imports, master_flows):
+        await connection.execute(delete(table).where(owned(table)))
 
 
 TABLES_IN_INSERT_ORDER = (master_flows, data_imports, discovery_flows, raw_import_records)
