@@ -33,7 +33,7 @@ from graph.errors import format_error
 from graph.limits import query_limit_rule
 from graph.settings import Settings
 
-__all__ = ["Executor", "Outcome"]
+__all__ = ["Executor", "Outcome", "Prepared"]
 
 
 @dataclass
@@ -48,6 +48,24 @@ class Outcome:
 def _outcome(errors: list[GraphQLError], phase: str, request_id: str) -> Outcome:
     formatted = [format_error(error, phase=phase, request_id=request_id) for error in errors]
     return Outcome({"errors": formatted}, request_error=True, codes=[e["extensions"]["code"] for e in formatted])
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query text after parsing and validation.
+
+    `document` is None only when parsing failed; `errors` are those of
+    `phase` ('parse' or 'validate'), empty when the document is valid.
+    """
+
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+    phase: str
+
+    def operation_type(self, operation_name: str | None) -> OperationType | None:
+        """The type of the operation a request selects, if the document has it."""
+        operation = get_operation_ast(self.document, operation_name) if self.document else None
+        return operation.operation if operation else None
 
 
 class Executor:
@@ -66,15 +84,22 @@ class Executor:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules: Collection[type[ASTValidationRule]] = tuple(rules)
         self.hide_suggestions = not settings.introspection
-        self._documents: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError], str]] = OrderedDict()
+        self._documents: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
-    def prepare(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError], str]:
-        """The parsed document, or the errors and the phase ('parse', 'validate') that found them."""
+    def prepare(self, query: str) -> Prepared:
+        """The parsed and validated document, or the errors found; cached by query text."""
         cached = self._documents.get(query)
         if cached is not None:
             self._documents.move_to_end(query)
             return cached
+        prepared = self._prepare(query)
+        self._documents[query] = prepared
+        if len(self._documents) > self._cache_size:
+            self._documents.popitem(last=False)
+        return prepared
+
+    def _prepare(self, query: str) -> Prepared:
         try:
             document = parse(query, max_tokens=self.settings.max_tokens)
         except GraphQLError as error:
@@ -83,20 +108,9 @@ class Executor:
                     f"The query has more than {self.settings.max_tokens} tokens.",
                     extensions={"code": "QUERY_TOO_COMPLEX"},
                 )
-            prepared: tuple[DocumentNode | None, list[GraphQLError], str] = (None, [error], "parse")
-        else:
-            errors = validate(
-                self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
-            )
-            prepared = (None, errors, "validate") if errors else (document, [], "validate")
-        self._documents[query] = prepared
-        if len(self._documents) > self._cache_size:
-            self._documents.popitem(last=False)
-        return prepared
-
-    def operation_type(self, document: DocumentNode, operation_name: str | None) -> OperationType | None:
-        operation = get_operation_ast(document, operation_name)
-        return operation.operation if operation else None
+            return Prepared(None, [error], "parse")
+        errors = validate(self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions)
+        return Prepared(document, errors, "validate")
 
     async def execute(
         self,
@@ -130,5 +144,6 @@ class Executor:
             {"errors": errors, "data": result.data}, codes=[e["extensions"]["code"] for e in errors]
         )
 
-    def request_errors(self, errors: list[GraphQLError], phase: str, request_id: str) -> Outcome:
-        return _outcome(errors, phase, request_id)
+    def request_errors(self, prepared: Prepared, request_id: str) -> Outcome:
+        """The response to a document that failed to parse or validate."""
+        return _outcome(prepared.errors, prepared.phase, request_id)

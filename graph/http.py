@@ -35,7 +35,7 @@ JSON = "application/json"
 class RequestError(Exception):
     """A request that is not a well-formed GraphQL-over-HTTP request."""
 
-    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, code: str = "BAD_USER_INPUT", headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.headers = status, message, code, headers or {}
 
@@ -48,16 +48,33 @@ class GraphQLParams:
 
 
 def _negotiate(accept: str | None) -> str | None:
-    """The response media type for an Accept header; None when nothing acceptable is offered."""
+    """The response media type for an Accept header; None when nothing acceptable is offered.
+
+    The acceptable type with the highest quality wins, `application/graphql-response+json`
+    on a tie; no Accept header means `application/graphql-response+json`.
+    """
     if not accept:
-        return JSON
-    offered = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    for media_type in offered:
+        return GRAPHQL_RESPONSE
+    best: tuple[float, int, str] | None = None
+    for part in accept.split(","):
+        media_type, *parameters = (piece.strip().lower() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
         if media_type == GRAPHQL_RESPONSE:
-            return GRAPHQL_RESPONSE
-        if media_type in (JSON, "application/*", "*/*"):
-            return JSON
-    return None
+            candidate = (quality, 1, GRAPHQL_RESPONSE)
+        elif media_type in (JSON, "application/*", "*/*"):
+            candidate = (quality, 0, JSON)
+        else:
+            continue
+        if quality > 0 and (best is None or candidate > best):
+            best = candidate
+    return best[2] if best else None
 
 
 def _params(payload: Any) -> GraphQLParams:
@@ -161,18 +178,13 @@ class GraphQLEndpoint:
         return b"".join(chunks)
 
     async def _run(self, params: GraphQLParams, method: str, context: Context, request_id: str) -> Outcome:
-        document, errors, phase = self.executor.prepare(params.query)
-        if document is None:
-            return self.executor.request_errors(errors, phase, request_id)
-        operation = self.executor.operation_type(document, params.operation_name)
-        if operation is None:
-            raise RequestError(400, "The document has no operation of that name; pass a matching `operationName`.")
-        if operation is not OperationType.QUERY:
-            if method == "GET":
-                raise RequestError(405, "Only queries may be sent with GET; use POST.", headers={"Allow": "POST"})
-            raise RequestError(400, f"This endpoint serves queries only, not {operation.value}s.")
+        prepared = self.executor.prepare(params.query)
+        if method == "GET" and prepared.operation_type(params.operation_name) not in (None, OperationType.QUERY):
+            raise RequestError(405, "Only queries may be sent with GET; use POST.", headers={"Allow": "POST"})
+        if prepared.errors:
+            return self.executor.request_errors(prepared, request_id)
         return await self.executor.execute(
-            document,
+            prepared.document,
             variables=params.variables,
             operation_name=params.operation_name,
             context=context,

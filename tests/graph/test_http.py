@@ -79,7 +79,7 @@ async def test_a_mutation_over_get_is_refused_with_405_allowing_post(http, graph
     assert response.status_code == 405, response.text
     assert response.headers["allow"] == "POST"
     assert response.json() == {
-        "errors": [{"message": "Only queries may be sent with GET; use POST.", "extensions": {"code": "BAD_REQUEST"}}]
+        "errors": [{"message": "Only queries may be sent with GET; use POST.", "extensions": {"code": "BAD_USER_INPUT"}}]
     }
 
 
@@ -92,7 +92,7 @@ async def test_methods_other_than_get_and_post_are_not_allowed(http, graphql, te
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
     assert response.json() == {
-        "errors": [{"message": "GraphQL is served over GET and POST only.", "extensions": {"code": "BAD_REQUEST"}}]
+        "errors": [{"message": "GraphQL is served over GET and POST only.", "extensions": {"code": "BAD_USER_INPUT"}}]
     }
 
 
@@ -106,7 +106,7 @@ async def test_a_post_body_that_is_not_json_is_a_bad_request(http, graphql, tena
 
     assert response.status_code == 400
     assert response.json() == {
-        "errors": [{"message": "The request body is not valid JSON.", "extensions": {"code": "BAD_REQUEST"}}]
+        "errors": [{"message": "The request body is not valid JSON.", "extensions": {"code": "BAD_USER_INPUT"}}]
     }
 
 
@@ -118,7 +118,7 @@ async def test_a_post_as_text_plain_is_an_unsupported_media_type(http, graphql, 
     assert response.status_code == 415
     assert response.json() == {
         "errors": [
-            {"message": "POST requests must have Content-Type: application/json.", "extensions": {"code": "BAD_REQUEST"}}
+            {"message": "POST requests must have Content-Type: application/json.", "extensions": {"code": "BAD_USER_INPUT"}}
         ]
     }
 
@@ -130,7 +130,7 @@ async def test_a_body_over_the_size_limit_is_too_large(http, graphql, settings, 
     assert response.status_code == 413
     assert response.json() == {
         "errors": [
-            {"message": f"The request body exceeds {settings.max_body_bytes} bytes.", "extensions": {"code": "BAD_REQUEST"}}
+            {"message": f"The request body exceeds {settings.max_body_bytes} bytes.", "extensions": {"code": "BAD_USER_INPUT"}}
         ]
     }
 
@@ -170,8 +170,8 @@ async def test_a_batch_item_naming_no_operation_gets_its_own_error(graphql, tena
         {
             "errors": [
                 {
-                    "message": "The document has no operation of that name; pass a matching `operationName`.",
-                    "extensions": {"code": "BAD_REQUEST"},
+                    "message": "Unknown operation named 'B'.",
+                    "extensions": {"code": "BAD_USER_INPUT"},
                 }
             ]
         },
@@ -234,7 +234,7 @@ async def test_an_unacceptable_accept_is_406(graphql, tenant):
         "errors": [
             {
                 "message": "Accept application/graphql-response+json or application/json.",
-                "extensions": {"code": "BAD_REQUEST"},
+                "extensions": {"code": "BAD_USER_INPUT"},
             }
         ]
     }
