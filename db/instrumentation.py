@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prometheus_client import Counter
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["SQL_STATEMENTS", "StatementCount", "count_statements", "instrument"]
+if TYPE_CHECKING:
+    from db.reader import Reader
+
+__all__ = ["SQL_STATEMENTS", "StatementCount", "count_statements"]
 
 SQL_STATEMENTS = Counter(
     "gateway_sql_statements", "SQL statements sent to the database by the gateway."
 )
-
-
-def _on_execute(*_: Any) -> None:
-    SQL_STATEMENTS.inc()
-
-
-def instrument(engine: AsyncEngine) -> None:
-    """Count every statement `engine` sends in `SQL_STATEMENTS`."""
-    event.listen(engine.sync_engine, "before_cursor_execute", _on_execute)
 
 
 class StatementCount:
@@ -32,16 +24,16 @@ class StatementCount:
     def __init__(self) -> None:
         self.value = 0
 
-    def __call__(self, *_: Any) -> None:
+    def __call__(self) -> None:
         self.value += 1
 
 
 @contextmanager
-def count_statements(engine: AsyncEngine) -> Iterator[StatementCount]:
-    """Count the statements `engine` sends inside the block (for tests and benchmarks)."""
+def count_statements(reader: Reader) -> Iterator[StatementCount]:
+    """Count the statements `reader` sends inside the block (for tests and benchmarks)."""
     count = StatementCount()
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    reader.observers.append(count)
     try:
         yield count
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+        reader.observers.remove(count)

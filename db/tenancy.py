@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_
+from sqlalchemy import ColumnElement, Table, and_, bindparam
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 __all__ = ["Tenant", "belongs_to"]
 
@@ -18,12 +19,13 @@ class Tenant:
     engagement_id: UUID
 
     def columns(self) -> dict[str, UUID]:
+        """The tenant as column values (and as the parameters `belongs_to` binds)."""
         return {"client_account_id": self.client_account_id, "engagement_id": self.engagement_id}
 
 
-def belongs_to(table: Table, tenant: Tenant) -> ColumnElement[bool]:
-    """The WHERE clause that keeps `table`'s rows of `tenant` only."""
+def belongs_to(table: Table) -> ColumnElement[bool]:
+    """The WHERE clause keeping `table`'s rows of the tenant bound as `Tenant.columns()`."""
     return and_(
-        table.c.client_account_id == tenant.client_account_id,
-        table.c.engagement_id == tenant.engagement_id,
+        table.c.client_account_id == bindparam("client_account_id", type_=PG_UUID(as_uuid=True)),
+        table.c.engagement_id == bindparam("engagement_id", type_=PG_UUID(as_uuid=True)),
     )

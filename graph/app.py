@@ -6,14 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from db.engine import create_read_only_engine
+from db.reader import Reader
 from graph.execution import Executor
 from graph.http import GraphQLEndpoint
 from graph.metrics import metrics_endpoint
@@ -25,11 +23,11 @@ __all__ = ["create_app"]
 READINESS_TIMEOUT_SECONDS = 2.0
 
 
-def _readiness(engine: AsyncEngine):  # noqa: ANN202 - a Starlette endpoint
+def _readiness(endpoint: GraphQLEndpoint):  # noqa: ANN202 - a Starlette endpoint
     async def readyz(request: Request) -> JSONResponse:
         try:
-            async with asyncio.timeout(READINESS_TIMEOUT_SECONDS), engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+                await endpoint.reader.ping()
         except Exception:  # noqa: BLE001 - any failure means not ready
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
@@ -41,28 +39,34 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Starlette:
-    """The gateway as an ASGI app; it disposes of `engine` (created from settings if not given) at shutdown."""
+def create_app(settings: Settings | None = None, *, reader: Reader | None = None) -> Starlette:
+    """The gateway as an ASGI app.
+
+    Without a `reader`, the app's lifespan opens one from `settings` and
+    closes it at shutdown; a given reader stays the caller's to close.
+    """
     settings = settings or Settings.from_env()
-    engine = engine or create_read_only_engine(settings.database)
-    endpoint = GraphQLEndpoint(executor=Executor(schema._schema, settings), engine=engine, settings=settings)
+    endpoint = GraphQLEndpoint(executor=Executor(schema._schema, settings), settings=settings, reader=reader)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if reader is not None:
+            yield
+            return
+        endpoint.reader = await Reader.connect(settings.database)
         try:
             yield
         finally:
-            await engine.dispose()
+            await endpoint.reader.close()
 
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", healthz),
-            Route("/readyz", _readiness(engine)),
+            Route("/readyz", _readiness(endpoint)),
             Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
     )
-    app.state.engine = engine
     app.state.settings = settings
     return app

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
+from db.reader import Reader
 from db.tenancy import Tenant
 from graph.cursors import CursorCodec
 from graph.loaders import Loaders
@@ -15,20 +14,20 @@ __all__ = ["Context"]
 
 @dataclass
 class Context:
-    """One request's tenant, loaders, cursor codec and database engine."""
+    """One request's tenant, loaders, cursor codec and database reader."""
 
     tenant: Tenant
-    engine: AsyncEngine
+    reader: Reader
     loaders: Loaders
     cursors: CursorCodec
     request_id: str
 
     @classmethod
-    def create(cls, *, engine: AsyncEngine, tenant: Tenant, cursor_secret: bytes, request_id: str) -> Context:
+    def create(cls, *, reader: Reader, tenant: Tenant, cursor_secret: bytes, request_id: str) -> Context:
         return cls(
             tenant=tenant,
-            engine=engine,
-            loaders=Loaders(engine, tenant),
+            reader=reader,
+            loaders=Loaders(reader, tenant),
             cursors=CursorCodec(cursor_secret, tenant),
             request_id=request_id,
         )

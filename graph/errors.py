@@ -13,8 +13,14 @@ import asyncio
 import logging
 from typing import Any
 
+from asyncpg.exceptions import (
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    PostgresConnectionError,
+    QueryCanceledError,
+    TooManyConnectionsError,
+)
 from graphql import GraphQLError, GraphQLSyntaxError
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeoutError
 
 __all__ = [
     "BadUserInput",
@@ -55,12 +61,19 @@ def validation_error(message: str, code: str, node: Any = None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": code})
 
 
+_UNAVAILABLE = (
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    PostgresConnectionError,
+    QueryCanceledError,  # the statement timeout
+    TooManyConnectionsError,
+    OSError,  # refused or reset connections
+    asyncio.TimeoutError,  # no pooled connection in time
+)
+
+
 def _is_database_unavailable(error: BaseException) -> bool:
-    if isinstance(error, DBAPIError):
-        return error.connection_invalidated or "QueryCanceled" in type(error.orig).__name__ or (
-            "CannotConnectNow" in type(error.orig).__name__
-        )
-    return isinstance(error, (PoolTimeoutError, OSError, asyncio.TimeoutError, ConnectionError))
+    return isinstance(error, _UNAVAILABLE)
 
 
 def format_error(error: GraphQLError, *, phase: str, request_id: str) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from typing import Any
 
 import orjson
 from graphql import OperationType
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
+from db.reader import Reader
 from graph.auth import authenticate
 from graph.context import Context
 from graph.errors import Unauthenticated
@@ -104,9 +104,9 @@ def _query_string_params(request: Request) -> GraphQLParams:
 class GraphQLEndpoint:
     """The ASGI endpoint serving GraphQL queries (and GraphiQL to browsers)."""
 
-    def __init__(self, *, executor: Executor, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(self, *, executor: Executor, settings: Settings, reader: Reader | None = None) -> None:
         self.executor = executor
-        self.engine = engine
+        self.reader = reader  # set by the app's lifespan when not given
         self.settings = settings
         self.cursor_secret = settings.jwt_secret.encode()
         self.graphiql_html = get_graphql_ide_html("graphiql")
@@ -132,7 +132,7 @@ class GraphQLEndpoint:
         except Unauthenticated as error:
             return self._error(RequestError(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}), media_type or JSON)
         context = Context.create(
-            engine=self.engine, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
+            reader=self.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
         )
         with observe_request() as observe:
             if isinstance(params, list):

@@ -1,13 +1,14 @@
-"""Scalar definitions: the UUID scalar, described and strict."""
+"""Scalar definitions and values: the UUID scalar, and JSON passed through as text."""
 
 from __future__ import annotations
 
 import uuid
 
+import orjson
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-__all__ = ["SCALAR_MAP"]
+__all__ = ["SCALAR_MAP", "json_fragment"]
 
 
 def _parse_uuid(value: object) -> uuid.UUID:
@@ -24,3 +25,12 @@ UUID_SCALAR = strawberry.scalar(
 )
 
 SCALAR_MAP: dict[object, ScalarDefinition] = {uuid.UUID: UUID_SCALAR}
+
+
+def json_fragment(text: str | None) -> orjson.Fragment | None:
+    """A JSON value read as text from PostgreSQL, embedded as is when the response is encoded.
+
+    The gateway never parses stored JSON: the text goes from the database
+    into the response bytes (orjson inlines fragments).
+    """
+    return None if text is None else orjson.Fragment(text)

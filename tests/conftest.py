@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -17,8 +18,9 @@ import pytest
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import create_admin_engine, create_read_only_engine
+from db.engine import create_admin_engine
 from db.migrate import migrate
+from db.reader import Reader
 from db.seed.rows import TABLES_IN_INSERT_ORDER, insert_rows
 from db.settings import DatabaseSettings
 from db.tenancy import Tenant
@@ -44,10 +46,10 @@ async def admin_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_read_only_engine(settings.database)
-    yield engine
-    await engine.dispose()
+async def reader(settings: Settings) -> AsyncIterator[Reader]:
+    reader = await Reader.connect(settings.database)
+    yield reader
+    await reader.close()
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +90,8 @@ def db(admin_engine: AsyncEngine) -> Database:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings, engine: AsyncEngine):
-    return create_app(settings, engine=engine)
+async def app(settings: Settings, reader: Reader):
+    return create_app(settings, reader=reader)
 
 
 class GraphQLClient:
@@ -118,6 +120,14 @@ class GraphQLClient:
         body = await self.query(query, tenant, variables)
         assert "errors" not in body, body
         return body["data"]
+
+
+@asynccontextmanager
+async def client_for(settings: Settings, reader: Reader) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on a new app built with `settings` over `reader` (which the app does not close)."""
+    app = create_app(settings, reader=reader)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
+        yield client
 
 
 @pytest.fixture

@@ -10,39 +10,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import Record
+from sqlalchemy import any_, bindparam, select
 
+from db.queries import UUIDS
+from db.reader import CompiledQuery, Reader
 from db.tables import data_imports as t
 from db.tenancy import Tenant, belongs_to
 
 __all__ = ["data_imports_by_ids"]
 
-COLUMNS = (
-    t.c.id,
-    t.c.import_name,
-    t.c.import_type,
-    t.c.import_category,
-    t.c.filename,
-    t.c.file_size,
-    t.c.mime_type,
-    t.c.source_system,
-    t.c.status,
-    t.c.progress_percentage,
-    t.c.total_records,
-    t.c.processed_records,
-    t.c.failed_records,
-    t.c.error_message,
-    t.c.started_at,
-    t.c.created_at,
-    t.c.completed_at,
-    t.c.updated_at,
+_BY_IDS = CompiledQuery(
+    select(
+        t.c.id,
+        t.c.import_name,
+        t.c.import_type,
+        t.c.import_category,
+        t.c.filename,
+        t.c.file_size,
+        t.c.mime_type,
+        t.c.source_system,
+        t.c.status,
+        t.c.progress_percentage,
+        t.c.total_records,
+        t.c.processed_records,
+        t.c.failed_records,
+        t.c.error_message,
+        t.c.started_at,
+        t.c.created_at,
+        t.c.completed_at,
+        t.c.updated_at,
+    ).where(belongs_to(t), t.c.id == any_(bindparam("import_ids", type_=UUIDS)))
 )
 
 
-async def data_imports_by_ids(
-    connection: AsyncConnection, *, tenant: Tenant, import_ids: Sequence[UUID]
-) -> Sequence[Row]:
+async def data_imports_by_ids(reader: Reader, *, tenant: Tenant, import_ids: Sequence[UUID]) -> Sequence[Record]:
     """The tenant's imports whose `id` is in `import_ids`, in no particular order."""
-    statement = select(*COLUMNS).where(belongs_to(t, tenant), t.c.id.in_(import_ids))
-    return (await connection.execute(statement)).all()
+    return await reader.fetch(_BY_IDS, **tenant.columns(), import_ids=list(import_ids))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from asyncpg import Record
+from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.queries import UUIDS
+from db.reader import CompiledQuery, Reader
 from db.tables import discovery_flows as t
 from db.tenancy import Tenant, belongs_to
 
@@ -23,36 +25,35 @@ PHASE_COLUMNS = (
 )
 """The discovery phases' completion flags, in the order the phases run."""
 
-COLUMNS = (
-    t.c.master_flow_id,
-    t.c.data_import_id,
-    t.c.flow_name,
-    t.c.status,
-    t.c.current_phase,
-    t.c.progress_percentage,
-    *(t.c[name] for name in PHASE_COLUMNS),
-    t.c.assessment_ready,
-    t.c.error_message,
-    t.c.error_phase,
-    t.c.created_at,
-    t.c.updated_at,
-    t.c.completed_at,
+_BY_MASTER_FLOW_IDS = CompiledQuery(
+    select(
+        t.c.master_flow_id,
+        t.c.data_import_id,
+        t.c.flow_name,
+        t.c.status,
+        t.c.current_phase,
+        t.c.progress_percentage,
+        *(t.c[name] for name in PHASE_COLUMNS),
+        t.c.assessment_ready,
+        t.c.error_message,
+        t.c.error_phase,
+        t.c.created_at,
+        t.c.updated_at,
+        t.c.completed_at,
+    )
+    .ext(distinct_on(t.c.master_flow_id))
+    .where(belongs_to(t), t.c.master_flow_id == any_(bindparam("master_flow_ids", type_=UUIDS)))
+    .order_by(t.c.master_flow_id, t.c.created_at.desc(), t.c.id)
 )
 
 
 async def discovery_flows_by_master_flow_ids(
-    connection: AsyncConnection, *, tenant: Tenant, master_flow_ids: Sequence[UUID]
-) -> Sequence[Row]:
+    reader: Reader, *, tenant: Tenant, master_flow_ids: Sequence[UUID]
+) -> Sequence[Record]:
     """The tenant's discovery flow of each master flow, at most one per master flow.
 
     Rows of another tenant that point at these master flows are never
     returned.  Should a master flow have several discovery rows, the most
     recently created one wins.
     """
-    statement = (
-        select(*COLUMNS)
-        .ext(distinct_on(t.c.master_flow_id))
-        .where(belongs_to(t, tenant), t.c.master_flow_id.in_(master_flow_ids))
-        .order_by(t.c.master_flow_id, t.c.created_at.desc(), t.c.id)
-    )
-    return (await connection.execute(statement)).all()
+    return await reader.fetch(_BY_MASTER_FLOW_IDS, **tenant.columns(), master_flow_ids=list(master_flow_ids))

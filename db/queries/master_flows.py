@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import Record
+from sqlalchemy import ARRAY, ColumnElement, DateTime, Integer, String, all_, any_, bindparam, false, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
+from db.queries import UUIDS
+from db.reader import CompiledQuery, Reader
 from db.tables import master_flows as t
 from db.tenancy import Tenant, belongs_to
 
@@ -42,6 +46,8 @@ COLUMNS = (
 FlowKey = tuple[datetime, UUID]
 """A keyset position: the ordering timestamp, then `flow_id` to break ties."""
 
+_TEXTS = ARRAY(String())
+
 
 @dataclass(frozen=True)
 class ValueFilter:
@@ -53,11 +59,23 @@ class ValueFilter:
     values: frozenset[str] = frozenset()
     outside_of: frozenset[str] | None = None
 
-    def clause(self, column: ColumnElement[str]) -> ColumnElement[bool]:
-        clauses = [column.in_(sorted(self.values))] if self.values else []
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        return bool(self.values), self.outside_of is not None
+
+    def clause(self, column: ColumnElement[str], name: str) -> ColumnElement[bool]:
+        clauses = [false()]
+        if self.values:
+            clauses.append(column == any_(bindparam(f"{name}_values", type_=_TEXTS)))
         if self.outside_of is not None:
-            clauses.append(column.not_in(sorted(self.outside_of)))
-        return or_(false(), *clauses)
+            clauses.append(column != all_(bindparam(f"{name}_outside", type_=_TEXTS)))
+        return or_(*clauses)
+
+    def parameters(self, name: str) -> dict[str, list[str]]:
+        parameters = {f"{name}_values": sorted(self.values)} if self.values else {}
+        if self.outside_of is not None:
+            parameters[f"{name}_outside"] = sorted(self.outside_of)
+        return parameters
 
 
 @dataclass(frozen=True)
@@ -68,10 +86,16 @@ class MasterFlowFilter:
     def clauses(self) -> list[ColumnElement[bool]]:
         clauses = []
         if self.flow_type is not None:
-            clauses.append(self.flow_type.clause(t.c.flow_type))
+            clauses.append(self.flow_type.clause(t.c.flow_type, "flow_type"))
         if self.status is not None:
-            clauses.append(self.status.clause(t.c.flow_status))
+            clauses.append(self.status.clause(t.c.flow_status, "status"))
         return clauses
+
+    def parameters(self) -> dict[str, list[str]]:
+        return {
+            **(self.flow_type.parameters("flow_type") if self.flow_type else {}),
+            **(self.status.parameters("status") if self.status else {}),
+        }
 
 
 @dataclass(frozen=True)
@@ -80,32 +104,65 @@ class MasterFlowOrder:
     descending: bool = True
 
 
-async def master_flows_by_flow_ids(
-    connection: AsyncConnection, *, tenant: Tenant, flow_ids: Sequence[UUID]
-) -> Sequence[Row]:
+_BY_FLOW_IDS = CompiledQuery(
+    select(*COLUMNS).where(belongs_to(t), t.c.flow_id == any_(bindparam("flow_ids", type_=UUIDS)))
+)
+_CHILDREN = CompiledQuery(
+    select(*COLUMNS)
+    .where(belongs_to(t), t.c.parent_flow_id == any_(bindparam("parent_flow_ids", type_=UUIDS)))
+    .order_by(t.c.created_at, t.c.flow_id)
+)
+
+
+async def master_flows_by_flow_ids(reader: Reader, *, tenant: Tenant, flow_ids: Sequence[UUID]) -> Sequence[Record]:
     """The tenant's master flows whose `flow_id` is in `flow_ids`, in no particular order."""
-    statement = select(*COLUMNS).where(belongs_to(t, tenant), t.c.flow_id.in_(flow_ids))
-    return (await connection.execute(statement)).all()
+    return await reader.fetch(_BY_FLOW_IDS, **tenant.columns(), flow_ids=list(flow_ids))
 
 
 async def child_flows_by_parent_flow_ids(
-    connection: AsyncConnection, *, tenant: Tenant, parent_flow_ids: Sequence[UUID]
-) -> Sequence[Row]:
+    reader: Reader, *, tenant: Tenant, parent_flow_ids: Sequence[UUID]
+) -> Sequence[Record]:
     """The tenant's master flows whose parent is in `parent_flow_ids`, oldest first."""
-    statement = (
+    return await reader.fetch(_CHILDREN, **tenant.columns(), parent_flow_ids=list(parent_flow_ids))
+
+
+def _key_parameter(name: str) -> ColumnElement[Any]:
+    return tuple_(bindparam(f"{name}_at", type_=DateTime(timezone=True)), bindparam(f"{name}_flow_id", type_=PG_UUID(as_uuid=True)))
+
+
+@lru_cache(maxsize=256)
+def _page_query(
+    filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool
+) -> CompiledQuery:
+    key = tuple_(t.c[order.field], t.c.flow_id)
+    bounds = []
+    if has_after:
+        bounds.append(key < _key_parameter("after") if order.descending else key > _key_parameter("after"))
+    if has_before:
+        bounds.append(key > _key_parameter("before") if order.descending else key < _key_parameter("before"))
+    scan_descending = order.descending != from_end
+    sort = (t.c[order.field], t.c.flow_id)
+    return CompiledQuery(
         select(*COLUMNS)
-        .where(belongs_to(t, tenant), t.c.parent_flow_id.in_(parent_flow_ids))
-        .order_by(t.c.created_at, t.c.flow_id)
+        .where(belongs_to(t), *filter.clauses(), *bounds)
+        .order_by(*(c.desc() if scan_descending else c.asc() for c in sort))
+        .limit(bindparam("row_limit", type_=Integer()))
     )
-    return (await connection.execute(statement)).all()
 
 
-def _filtered(statement: Select, tenant: Tenant, filter: MasterFlowFilter) -> Select:
-    return statement.where(belongs_to(t, tenant), *filter.clauses())
+def _shape_only(filter: MasterFlowFilter) -> MasterFlowFilter:
+    """A filter with the same clauses as `filter` and placeholder values, to key compiled shapes."""
+    def placeholder(value_filter: ValueFilter | None) -> ValueFilter | None:
+        if value_filter is None:
+            return None
+        has_values, has_outside = value_filter.shape
+        return ValueFilter(frozenset({""}) if has_values else frozenset(), frozenset() if has_outside else None)
+
+    return MasterFlowFilter(placeholder(filter.flow_type), placeholder(filter.status))
 
 
 async def master_flow_page(
-    connection: AsyncConnection,
+    reader: Reader,
     *,
     tenant: Tenant,
     filter: MasterFlowFilter,
@@ -114,33 +171,26 @@ async def master_flow_page(
     before: FlowKey | None,
     limit: int,
     from_end: bool = False,
-) -> Sequence[Row]:
+) -> Sequence[Record]:
     """Up to `limit` flows strictly between `after` and `before` in `order`.
 
     With `from_end`, the rows are the last `limit` of that range, still
     returned in `order`.  Keyset pagination on `(order.field, flow_id)`.
     """
-    key = tuple_(t.c[order.field], t.c.flow_id)
-    bounds = []
-    if after is not None:
-        bounds.append(key < tuple_(*after) if order.descending else key > tuple_(*after))
-    if before is not None:
-        bounds.append(key > tuple_(*before) if order.descending else key < tuple_(*before))
-    scan_descending = order.descending != from_end
-    sort = [t.c[order.field], t.c.flow_id]
-    statement = (
-        _filtered(select(*COLUMNS), tenant, filter)
-        .where(and_(True, *bounds))
-        .order_by(*(c.desc() if scan_descending else c.asc() for c in sort))
-        .limit(limit)
-    )
-    rows = (await connection.execute(statement)).all()
+    query = _page_query(_shape_only(filter), order, after is not None, before is not None, from_end)
+    positions = {}
+    for name, key in (("after", after), ("before", before)):
+        if key is not None:
+            positions[f"{name}_at"], positions[f"{name}_flow_id"] = key
+    rows = await reader.fetch(query, **tenant.columns(), **filter.parameters(), **positions, row_limit=limit)
     return rows[::-1] if from_end else rows
 
 
-async def count_master_flows(
-    connection: AsyncConnection, *, tenant: Tenant, filter: MasterFlowFilter
-) -> int:
+@lru_cache(maxsize=64)
+def _count_query(filter: MasterFlowFilter) -> CompiledQuery:
+    return CompiledQuery(select(func.count()).select_from(t).where(belongs_to(t), *filter.clauses()))
+
+
+async def count_master_flows(reader: Reader, *, tenant: Tenant, filter: MasterFlowFilter) -> int:
     """How many of the tenant's master flows match `filter`."""
-    statement = _filtered(select(func.count()).select_from(t), tenant, filter)
-    return (await connection.execute(statement)).scalar_one()
+    return await reader.fetchval(_count_query(_shape_only(filter)), **tenant.columns(), **filter.parameters())

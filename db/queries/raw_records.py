@@ -4,7 +4,7 @@ Each page is a keyset slice over `(data_import_id, row_number)`: the rows of
 one import after a given `row_number`, in `row_number` order.  Many pages,
 each with its own import, position, size and filter, load in one statement:
 the page keys go in as arrays, and a LATERAL subquery reads each page through
-the `(data_import_id, row_number)` index.
+the `(data_import_id, row_number)` index.  JSON columns come back as JSON text.
 """
 
 from __future__ import annotations
@@ -13,25 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import (
-    ARRAY,
-    Boolean,
-    ColumnElement,
-    Integer,
-    Row,
-    and_,
-    bindparam,
-    column,
-    func,
-    literal_column,
-    or_,
-    select,
-    true,
-)
+from asyncpg import Record
+from sqlalchemy import ARRAY, Boolean, ColumnElement, Integer, and_, bindparam, column, func, or_, select, true
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import TableValuedAlias
 
+from db.reader import CompiledQuery, Reader
 from db.tables import data_imports, raw_import_records as t
 from db.tenancy import Tenant, belongs_to
 
@@ -56,48 +43,42 @@ class RecordPageKey:
     filter: RecordFilter = RecordFilter()
 
 
-def _keys(keys: Sequence[RecordPageKey], *, with_limit: bool) -> TableValuedAlias:
-    """The page keys as a derived table `page(import_id, after_row, [row_limit,] is_valid, is_processed, ordinality)`."""
-    arrays = {
-        "import_id": ([k.import_id for k in keys], PG_UUID(as_uuid=True)),
-        "after_row": ([k.after_row for k in keys], Integer()),
-        "row_limit": ([k.limit for k in keys], Integer()),
-        "is_valid": ([k.filter.is_valid for k in keys], Boolean()),
-        "is_processed": ([k.filter.is_processed for k in keys], Boolean()),
-    }
-    if not with_limit:
-        del arrays["row_limit"]
+_KEY_COLUMNS = {
+    "import_id": PG_UUID(as_uuid=True),
+    "after_row": Integer(),
+    "row_limit": Integer(),
+    "is_valid": Boolean(),
+    "is_processed": Boolean(),
+}
+
+
+def _keys(*names: str) -> TableValuedAlias:
+    """The page keys, bound as one array per column, as `page(<names>, ordinality)`."""
     return (
-        func.unnest(*(bindparam(name, values, type_=ARRAY(type_)) for name, (values, type_) in arrays.items()))
-        .table_valued(*(column(name, type_) for name, (_, type_) in arrays.items()), with_ordinality="ordinality")
+        func.unnest(*(bindparam(name, type_=ARRAY(_KEY_COLUMNS[name])) for name in names))
+        .table_valued(*(column(name, _KEY_COLUMNS[name]) for name in names), with_ordinality="ordinality")
         .render_derived(name="page", with_types=False)
     )
 
 
-def _matches(page: TableValuedAlias, tenant: Tenant) -> ColumnElement[bool]:
-    """The records of `page`'s import, filtered, and of the tenant where the record says."""
+def _matches(page: TableValuedAlias, *, positioned: bool) -> ColumnElement[bool]:
+    """The records of `page`'s import (after `page.after_row` if `positioned`), filtered, of the tenant where the record says."""
     return and_(
         t.c.data_import_id == page.c.import_id,
-        t.c.row_number > page.c.after_row,
+        t.c.row_number > page.c.after_row if positioned else true(),
         or_(page.c.is_valid.is_(None), t.c.is_valid == page.c.is_valid),
         or_(page.c.is_processed.is_(None), t.c.is_processed == page.c.is_processed),
-        or_(t.c.client_account_id.is_(None), t.c.client_account_id == tenant.client_account_id),
-        or_(t.c.engagement_id.is_(None), t.c.engagement_id == tenant.engagement_id),
+        or_(t.c.client_account_id.is_(None), t.c.client_account_id == bindparam("client_account_id")),
+        or_(t.c.engagement_id.is_(None), t.c.engagement_id == bindparam("engagement_id")),
     )
 
 
-def _of_tenant_imports(page: TableValuedAlias, tenant: Tenant) -> ColumnElement[bool]:
-    return and_(data_imports.c.id == page.c.import_id, belongs_to(data_imports, tenant))
+def _of_tenant_imports(page: TableValuedAlias) -> ColumnElement[bool]:
+    return and_(data_imports.c.id == page.c.import_id, belongs_to(data_imports))
 
 
-async def raw_record_pages(
-    connection: AsyncConnection, *, tenant: Tenant, keys: Sequence[RecordPageKey]
-) -> list[list[Row]]:
-    """Each key's page of records, in key order, rows in `row_number` order.
-
-    A key whose import is not the tenant's gets an empty page.
-    """
-    page = _keys(keys, with_limit=True)
+def _pages_query() -> CompiledQuery:
+    page = _keys("import_id", "after_row", "row_limit", "is_valid", "is_processed")
     records = (
         select(
             t.c.row_number,
@@ -110,32 +91,63 @@ async def raw_record_pages(
             t.c.created_at,
             t.c.processed_at,
         )
-        .where(_matches(page, tenant))
+        .where(_matches(page, positioned=True))
         .order_by(t.c.row_number)
         .limit(page.c.row_limit)
         .lateral("record")
     )
-    statement = (
-        select(page.c.ordinality, records)
-        .select_from(page.join(data_imports, _of_tenant_imports(page, tenant)).join(records, true()))
+    return CompiledQuery(
+        select(page.c.ordinality, *records.c)
+        .select_from(page.join(data_imports, _of_tenant_imports(page)).join(records, true()))
         .order_by(page.c.ordinality, records.c.row_number)
     )
-    pages: list[list[Row]] = [[] for _ in keys]
-    for row in (await connection.execute(statement)).all():
-        pages[row.ordinality - 1].append(row)
+
+
+def _count_query() -> CompiledQuery:
+    page = _keys("import_id", "is_valid", "is_processed")
+    counted = select(func.count().label("total")).where(_matches(page, positioned=False)).lateral("counted")
+    return CompiledQuery(
+        select(page.c.ordinality, counted.c.total).select_from(
+            page.join(data_imports, _of_tenant_imports(page)).join(counted, true())
+        )
+    )
+
+
+_PAGES = _pages_query()
+_COUNTS = _count_query()
+
+
+def _filters(keys: Sequence[RecordPageKey]) -> dict[str, list[bool | None]]:
+    return {
+        "is_valid": [k.filter.is_valid for k in keys],
+        "is_processed": [k.filter.is_processed for k in keys],
+    }
+
+
+async def raw_record_pages(reader: Reader, *, tenant: Tenant, keys: Sequence[RecordPageKey]) -> list[list[Record]]:
+    """Each key's page of records, in key order, rows in `row_number` order.
+
+    A key whose import is not the tenant's gets an empty page.  JSON columns
+    (`raw_data`, `cleansed_data`, `validation_errors`) are JSON text.
+    """
+    rows = await reader.fetch(
+        _PAGES,
+        **tenant.columns(),
+        import_id=[k.import_id for k in keys],
+        after_row=[k.after_row for k in keys],
+        row_limit=[k.limit for k in keys],
+        **_filters(keys),
+    )
+    pages: list[list[Record]] = [[] for _ in keys]
+    for row in rows:
+        pages[row["ordinality"] - 1].append(row)
     return pages
 
 
-async def count_raw_records(
-    connection: AsyncConnection, *, tenant: Tenant, keys: Sequence[RecordPageKey]
-) -> list[int]:
+async def count_raw_records(reader: Reader, *, tenant: Tenant, keys: Sequence[RecordPageKey]) -> list[int]:
     """How many records match each key's import and filter (position and limit ignored), in key order."""
-    page = _keys([RecordPageKey(k.import_id, 0, 0, k.filter) for k in keys], with_limit=False)
-    counted = select(func.count().label("total")).where(_matches(page, tenant)).lateral("counted")
-    statement = select(page.c.ordinality, counted.c.total).select_from(
-        page.join(data_imports, _of_tenant_imports(page, tenant)).join(counted, true())
-    )
+    rows = await reader.fetch(_COUNTS, **tenant.columns(), import_id=[k.import_id for k in keys], **_filters(keys))
     totals = [0] * len(keys)
-    for row in (await connection.execute(statement)).all():
-        totals[row.ordinality - 1] = row.total
+    for row in rows:
+        totals[row["ordinality"] - 1] = row["total"]
     return totals

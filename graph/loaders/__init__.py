@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
+from db.reader import Reader
 from db.tenancy import Tenant
 from graph.loaders.data_imports import (
     DataImportByIdLoader,
@@ -22,10 +21,10 @@ class Loaders:
     Never share an instance between requests: its caches hold that tenant's rows.
     """
 
-    def __init__(self, engine: AsyncEngine, tenant: Tenant) -> None:
-        self.master_flow_by_flow_id = MasterFlowByFlowIdLoader(engine, tenant)
-        self.child_flows_by_parent_flow_id = ChildFlowsByParentFlowIdLoader(engine, tenant)
-        self.discovery_flow_by_master_flow_id = DiscoveryFlowByMasterFlowIdLoader(engine, tenant)
-        self.data_import_by_id = DataImportByIdLoader(engine, tenant)
-        self.raw_records_by_page_key = RawRecordsByPageKeyLoader(engine, tenant)
-        self.raw_record_count_by_page_key = RawRecordCountByPageKeyLoader(engine, tenant)
+    def __init__(self, reader: Reader, tenant: Tenant) -> None:
+        self.master_flow_by_flow_id = MasterFlowByFlowIdLoader(reader, tenant)
+        self.child_flows_by_parent_flow_id = ChildFlowsByParentFlowIdLoader(reader, tenant)
+        self.discovery_flow_by_master_flow_id = DiscoveryFlowByMasterFlowIdLoader(reader, tenant)
+        self.data_import_by_id = DataImportByIdLoader(reader, tenant)
+        self.raw_records_by_page_key = RawRecordsByPageKeyLoader(reader, tenant)
+        self.raw_record_count_by_page_key = RawRecordCountByPageKeyLoader(reader, tenant)

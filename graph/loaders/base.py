@@ -1,4 +1,4 @@
-"""What every loader shares: one engine, one tenant, one statement per batch."""
+"""What every loader shares: one reader, one tenant, one statement per batch."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from db.reader import Reader
 from db.tenancy import Tenant
 
 __all__ = ["TenantLoader"]
@@ -24,13 +24,11 @@ class TenantLoader(DataLoader, Generic[K, V]):
     through `run`, and return one value per key, in key order.
     """
 
-    def __init__(self, engine: AsyncEngine, tenant: Tenant) -> None:
+    def __init__(self, reader: Reader, tenant: Tenant) -> None:
         super().__init__()
-        self.engine = engine
+        self.reader = reader
         self.tenant = tenant
 
     async def run(self, query: Callable[..., Awaitable[R]], **arguments: Any) -> R:
-        """Run `query(connection, tenant=..., **arguments)` on a pooled connection."""
-        connection: AsyncConnection
-        async with self.engine.connect() as connection:
-            return await query(connection, tenant=self.tenant, **arguments)
+        """Run the `db.queries` function `query(reader, tenant=..., **arguments)`."""
+        return await query(self.reader, tenant=self.tenant, **arguments)

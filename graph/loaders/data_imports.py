@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import Row
+from asyncpg import Record
 
 from db.queries.data_imports import data_imports_by_ids
 from db.queries.raw_records import RecordPageKey, count_raw_records, raw_record_pages
@@ -14,19 +14,19 @@ from graph.loaders.base import TenantLoader
 __all__ = ["DataImportByIdLoader", "RawRecordCountByPageKeyLoader", "RawRecordsByPageKeyLoader"]
 
 
-class DataImportByIdLoader(TenantLoader[UUID, Row | None]):
+class DataImportByIdLoader(TenantLoader[UUID, Record | None]):
     """The tenant's data import of each `data_imports.id`, or None."""
 
-    async def batch_load_fn(self, import_ids: Sequence[UUID]) -> list[Row | None]:
+    async def batch_load_fn(self, import_ids: Sequence[UUID]) -> list[Record | None]:
         rows = await self.run(data_imports_by_ids, import_ids=import_ids)
-        by_id = {row.id: row for row in rows}
+        by_id = {row["id"]: row for row in rows}
         return [by_id.get(import_id) for import_id in import_ids]
 
 
-class RawRecordsByPageKeyLoader(TenantLoader[RecordPageKey, list[Row]]):
+class RawRecordsByPageKeyLoader(TenantLoader[RecordPageKey, list[Record]]):
     """Each page of records, all pages of a batch in one statement."""
 
-    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[list[Row]]:
+    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[list[Record]]:
         return await self.run(raw_record_pages, keys=keys)
 
 

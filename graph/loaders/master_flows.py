@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import Row
+from asyncpg import Record
 
 from db.queries.master_flows import child_flows_by_parent_flow_ids, master_flows_by_flow_ids
 from graph.loaders.base import TenantLoader
@@ -14,21 +14,21 @@ from graph.loaders.base import TenantLoader
 __all__ = ["ChildFlowsByParentFlowIdLoader", "MasterFlowByFlowIdLoader"]
 
 
-class MasterFlowByFlowIdLoader(TenantLoader[UUID, Row | None]):
+class MasterFlowByFlowIdLoader(TenantLoader[UUID, Record | None]):
     """The tenant's master flow of each `flow_id`, or None."""
 
-    async def batch_load_fn(self, flow_ids: Sequence[UUID]) -> list[Row | None]:
+    async def batch_load_fn(self, flow_ids: Sequence[UUID]) -> list[Record | None]:
         rows = await self.run(master_flows_by_flow_ids, flow_ids=flow_ids)
-        by_flow_id = {row.flow_id: row for row in rows}
+        by_flow_id = {row["flow_id"]: row for row in rows}
         return [by_flow_id.get(flow_id) for flow_id in flow_ids]
 
 
-class ChildFlowsByParentFlowIdLoader(TenantLoader[UUID, list[Row]]):
+class ChildFlowsByParentFlowIdLoader(TenantLoader[UUID, list[Record]]):
     """The tenant's child flows of each parent `flow_id`, oldest first."""
 
-    async def batch_load_fn(self, parent_flow_ids: Sequence[UUID]) -> list[list[Row]]:
+    async def batch_load_fn(self, parent_flow_ids: Sequence[UUID]) -> list[list[Record]]:
         rows = await self.run(child_flows_by_parent_flow_ids, parent_flow_ids=parent_flow_ids)
-        by_parent: defaultdict[UUID, list[Row]] = defaultdict(list)
+        by_parent: defaultdict[UUID, list[Record]] = defaultdict(list)
         for row in rows:
-            by_parent[row.parent_flow_id].append(row)
+            by_parent[row["parent_flow_id"]].append(row)
         return [by_parent.get(parent, []) for parent in parent_flow_ids]

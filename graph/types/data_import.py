@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from sqlalchemy import Row
+from asyncpg import Record
 
 from db.queries.raw_records import RecordFilter, RecordPageKey
 from graph.errors import BadUserInput
@@ -54,28 +54,28 @@ class DataImport:
     updated_at: datetime = strawberry.field(description="When the import last changed.")
 
     @classmethod
-    def from_row(cls, row: Row) -> DataImport:
+    def from_row(cls, row: Record) -> DataImport:
         return cls(
-            _id=row.id,
-            name=row.import_name,
-            import_type=from_raw(ImportType, row.import_type),
-            import_type_raw=row.import_type,
-            category=row.import_category,
-            filename=row.filename,
-            file_size=row.file_size,
-            mime_type=row.mime_type,
-            source_system=row.source_system,
-            status=from_raw(ImportStatus, row.status),
-            status_raw=row.status,
-            progress_percentage=row.progress_percentage,
-            total_records=row.total_records,
-            processed_records=row.processed_records,
-            failed_records=row.failed_records,
-            error_message=row.error_message,
-            started_at=row.started_at,
-            created_at=row.created_at,
-            completed_at=row.completed_at,
-            updated_at=row.updated_at,
+            _id=row["id"],
+            name=row["import_name"],
+            import_type=from_raw(ImportType, row["import_type"]),
+            import_type_raw=row["import_type"],
+            category=row["import_category"],
+            filename=row["filename"],
+            file_size=row["file_size"],
+            mime_type=row["mime_type"],
+            source_system=row["source_system"],
+            status=from_raw(ImportStatus, row["status"]),
+            status_raw=row["status"],
+            progress_percentage=row["progress_percentage"],
+            total_records=row["total_records"],
+            processed_records=row["processed_records"],
+            failed_records=row["failed_records"],
+            error_message=row["error_message"],
+            started_at=row["started_at"],
+            created_at=row["created_at"],
+            completed_at=row["completed_at"],
+            updated_at=row["updated_at"],
         )
 
     @strawberry.field(description="The import's records in row order, a page at a time (keyset pagination).")

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 import strawberry
-from sqlalchemy import Row
+from asyncpg import Record
 
 from db.queries.discovery_flows import PHASE_COLUMNS
 from graph.types.data_import import DataImport
@@ -40,21 +40,21 @@ class DiscoveryFlow:
     completed_at: datetime | None = strawberry.field(description="When the flow completed, if it has.")
 
     @classmethod
-    def from_row(cls, row: Row) -> DiscoveryFlow:
+    def from_row(cls, row: Record) -> DiscoveryFlow:
         return cls(
-            _data_import_id=row.data_import_id,
-            name=row.flow_name,
-            status=from_raw(DiscoveryFlowStatus, row.status),
-            status_raw=row.status,
-            current_phase=row.current_phase,
-            progress_percentage=row.progress_percentage,
-            phases=[PhaseProgress(phase=phase, completed=row._mapping[column]) for phase, column in _PHASES],
-            assessment_ready=row.assessment_ready,
-            error_message=row.error_message,
-            error_phase=row.error_phase,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            completed_at=row.completed_at,
+            _data_import_id=row["data_import_id"],
+            name=row["flow_name"],
+            status=from_raw(DiscoveryFlowStatus, row["status"]),
+            status_raw=row["status"],
+            current_phase=row["current_phase"],
+            progress_percentage=row["progress_percentage"],
+            phases=[PhaseProgress(phase=phase, completed=row[column]) for phase, column in _PHASES],
+            assessment_ready=row["assessment_ready"],
+            error_message=row["error_message"],
+            error_phase=row["error_phase"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            completed_at=row["completed_at"],
         )
 
     @strawberry.field(description="The import this discovery flow links to; null when it links none.")

@@ -7,7 +7,7 @@ from enum import Enum
 from uuid import UUID
 
 import strawberry
-from sqlalchemy import Row
+from asyncpg import Record
 
 from graph.types.discovery_flow import DiscoveryFlow
 from graph.types.enums import FlowType, MasterFlowStatus, from_raw
@@ -28,17 +28,17 @@ class MasterFlow:
     _parent_flow_id: strawberry.Private[UUID | None]
 
     @classmethod
-    def from_row(cls, row: Row) -> MasterFlow:
+    def from_row(cls, row: Record) -> MasterFlow:
         return cls(
-            flow_id=row.flow_id,
-            flow_type=from_raw(FlowType, row.flow_type),
-            flow_type_raw=row.flow_type,
-            name=row.flow_name,
-            status=from_raw(MasterFlowStatus, row.flow_status),
-            status_raw=row.flow_status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            _parent_flow_id=row.parent_flow_id,
+            flow_id=row["flow_id"],
+            flow_type=from_raw(FlowType, row["flow_type"]),
+            flow_type_raw=row["flow_type"],
+            name=row["flow_name"],
+            status=from_raw(MasterFlowStatus, row["flow_status"]),
+            status_raw=row["flow_status"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            _parent_flow_id=row["parent_flow_id"],
         )
 
     @strawberry.field(description="The discovery flow behind this master flow, if it has one.")

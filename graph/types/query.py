@@ -90,26 +90,24 @@ class Query:
         )
         size = last if last is not None else first or DEFAULT_FLOW_PAGE
         from_end = last is not None
-        async with context.engine.connect() as connection:
-            rows = await queries.master_flow_page(
-                connection,
-                tenant=context.tenant,
-                filter=flow_filter,
-                order=ordering,
-                after=_flow_key(context, after, tag),
-                before=_flow_key(context, before, tag),
-                limit=size + 1,
-                from_end=from_end,
-            )
+        rows = await queries.master_flow_page(
+            context.reader,
+            tenant=context.tenant,
+            filter=flow_filter,
+            order=ordering,
+            after=_flow_key(context, after, tag),
+            before=_flow_key(context, before, tag),
+            limit=size + 1,
+            from_end=from_end,
+        )
         more = len(rows) > size
         rows = rows[-size:] if from_end else rows[:size]
         loader = context.loaders.master_flow_by_flow_id
         for row in rows:
-            loader.prime(row.flow_id, row)
+            loader.prime(row["flow_id"], row)
 
         async def count() -> int:
-            async with context.engine.connect() as connection:
-                return await queries.count_master_flows(connection, tenant=context.tenant, filter=flow_filter)
+            return await queries.count_master_flows(context.reader, tenant=context.tenant, filter=flow_filter)
 
         return Connection(
             _window=Window(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import Row
+from asyncpg import Record
 from strawberry.scalars import JSON
 
 from db.queries.raw_records import RecordFilter
+from graph.scalars import json_fragment
 
 __all__ = ["RawImportRecord", "RawImportRecordFilter"]
 
@@ -26,17 +27,17 @@ class RawImportRecord:
     processed_at: datetime | None = strawberry.field(description="When the row was processed, if it was.")
 
     @classmethod
-    def from_row(cls, row: Row) -> RawImportRecord:
+    def from_row(cls, row: Record) -> RawImportRecord:
         return cls(
-            row_number=row.row_number,
-            raw_data=row.raw_data,
-            cleansed_data=row.cleansed_data,
-            validation_errors=row.validation_errors,
-            processing_notes=row.processing_notes,
-            is_processed=row.is_processed,
-            is_valid=row.is_valid,
-            created_at=row.created_at,
-            processed_at=row.processed_at,
+            row_number=row["row_number"],
+            raw_data=json_fragment(row["raw_data"]),
+            cleansed_data=json_fragment(row["cleansed_data"]),
+            validation_errors=json_fragment(row["validation_errors"]),
+            processing_notes=row["processing_notes"],
+            is_processed=row["is_processed"],
+            is_valid=row["is_valid"],
+            created_at=row["created_at"],
+            processed_at=row["processed_at"],
         )
 
 

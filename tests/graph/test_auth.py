@@ -7,20 +7,17 @@ Every refusal is HTTP 401 with `WWW-Authenticate: Bearer` and one
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-import httpx
 import jwt
 
 from db.seed.rows import master_flow_row
 from db.tables import master_flows
 from db.tenancy import Tenant
-from graph.app import create_app
 from graph.auth import issue_token
 from graph.settings import Settings
+from tests.conftest import client_for
 
 FLOW_QUERY = "query ($flowId: UUID!) { masterFlow(flowId: $flowId) { flowId name } }"
 ANY_QUERY = {"query": "{ __typename }"}
@@ -45,14 +42,6 @@ def assert_unauthenticated(response: httpx.Response, message: str) -> None:
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json() == {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-
-
-@asynccontextmanager
-async def client_for(settings: Settings, engine) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on an app built with `settings` (sharing the test engine, which the app does not own here)."""
-    app = create_app(settings, engine=engine)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
-        yield client
 
 
 async def test_a_request_without_authorization_is_refused(http):
@@ -124,12 +113,12 @@ async def test_tenant_headers_are_ignored_by_default(http, db, tenant):
     assert_unauthenticated(response, "Authentication is required: send 'Authorization: Bearer <token>'.")
 
 
-async def test_tenant_headers_authenticate_when_trusted(settings, engine, db, tenant):
+async def test_tenant_headers_authenticate_when_trusted(settings, reader, db, tenant):
     flow = master_flow_row(tenant, flow_name="Behind the proxy")
     await db.insert(master_flows, [flow])
     headers = {"X-Client-Account-ID": str(tenant.client_account_id), "X-Engagement-ID": str(tenant.engagement_id)}
 
-    async with client_for(replace(settings, trusted_tenant_headers=True), engine) as client:
+    async with client_for(replace(settings, trusted_tenant_headers=True), reader) as client:
         response = await client.post(
             "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers
         )
@@ -158,14 +147,14 @@ async def test_a_configured_client_account_claim_names_the_tenant_in_issued_toke
     }
 
 
-async def test_a_configured_client_account_claim_is_the_one_read(settings, engine, db, tenant):
+async def test_a_configured_client_account_claim_is_the_one_read(settings, reader, db, tenant):
     flow = master_flow_row(tenant, flow_name="Custom claim")
     await db.insert(master_flows, [flow])
     claims = claims_of(tenant)
     claims["tenant"] = claims.pop("client_account_id")
     token = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
-    async with client_for(replace(settings, jwt_client_account_claim="tenant"), engine) as client:
+    async with client_for(replace(settings, jwt_client_account_claim="tenant"), reader) as client:
         response = await client.post(
             "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=bearer(token)
         )
@@ -174,10 +163,10 @@ async def test_a_configured_client_account_claim_is_the_one_read(settings, engin
     assert response.json() == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Custom claim"}}}
 
 
-async def test_a_token_with_the_default_claim_is_refused_when_another_is_configured(settings, engine, tenant):
+async def test_a_token_with_the_default_claim_is_refused_when_another_is_configured(settings, reader, tenant):
     token = issue_token(settings, tenant)
 
-    async with client_for(replace(settings, jwt_client_account_claim="tenant"), engine) as client:
+    async with client_for(replace(settings, jwt_client_account_claim="tenant"), reader) as client:
         response = await client.post("/graphql", json=ANY_QUERY, headers=bearer(token))
 
     assert_unauthenticated(response, "The token's 'tenant' claim is missing or not a UUID.")

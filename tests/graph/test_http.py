@@ -18,12 +18,12 @@ import httpx
 import orjson
 import pytest
 
-from db.engine import create_read_only_engine
+from db.reader import Reader
 from db.seed.rows import master_flow_row
 from db.settings import DatabaseSettings
 from db.tables import master_flows
-from graph.app import create_app
 from graph.settings import Settings
+from tests.conftest import client_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -33,14 +33,13 @@ UNREACHABLE_DATABASE_URL = "postgresql://postgres@127.0.0.1:1/postgres"
 
 @asynccontextmanager
 async def client_on_database(settings: Settings, database: DatabaseSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on an app with its own read-only engine on `database`, disposed afterwards."""
-    engine = create_read_only_engine(database)
-    app = create_app(replace(settings, database=database), engine=engine)
+    """An HTTP client on an app with its own reader on `database`, closed afterwards."""
+    reader = await Reader.connect(database)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
+        async with client_for(replace(settings, database=database), reader) as client:
             yield client
     finally:
-        await engine.dispose()
+        await reader.close()
 
 
 def sql_statements_total(metrics_text: str) -> float:

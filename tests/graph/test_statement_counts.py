@@ -38,30 +38,30 @@ async def _flows(db, tenant, count, records_each=12):
     return flows
 
 
-async def _statements(engine, graphql, query, tenant, variables):
-    with count_statements(engine) as count:
+async def _statements(reader, graphql, query, tenant, variables):
+    with count_statements(reader) as count:
         await graphql.data(query, tenant, variables)
     return count.value
 
 
-async def test_a_flow_detail_with_its_discovery_import_and_records_takes_four_statements(db, engine, graphql, tenant):
+async def test_a_flow_detail_with_its_discovery_import_and_records_takes_four_statements(db, reader, graphql, tenant):
     [flow] = await _flows(db, tenant, 1, records_each=60)
 
-    assert await _statements(engine, graphql, DETAIL % "", tenant, {"id": str(flow["flow_id"])}) == 4
+    assert await _statements(reader, graphql, DETAIL % "", tenant, {"id": str(flow["flow_id"])}) == 4
 
 
-async def test_total_count_costs_one_more_statement_only_when_selected(db, engine, graphql, tenant):
+async def test_total_count_costs_one_more_statement_only_when_selected(db, reader, graphql, tenant):
     [flow] = await _flows(db, tenant, 1)
 
-    assert await _statements(engine, graphql, DETAIL % "totalCount", tenant, {"id": str(flow["flow_id"])}) == 5
+    assert await _statements(reader, graphql, DETAIL % "totalCount", tenant, {"id": str(flow["flow_id"])}) == 5
 
 
 @pytest.mark.parametrize("with_totals", [False, True])
-async def test_a_nested_page_takes_the_same_statements_for_1_5_50_and_100_flows(db, engine, graphql, tenant, with_totals):
+async def test_a_nested_page_takes_the_same_statements_for_1_5_50_and_100_flows(db, reader, graphql, tenant, with_totals):
     await _flows(db, tenant, 100, records_each=11)
     query = PAGE % (("totalCount",) * 2 if with_totals else ("", ""))
 
-    counts = {n: await _statements(engine, graphql, query, tenant, {"first": n}) for n in (1, 5, 50, 100)}
+    counts = {n: await _statements(reader, graphql, query, tenant, {"first": n}) for n in (1, 5, 50, 100)}
 
     expected = 6 if with_totals else 4
     assert counts == {1: expected, 5: expected, 50: expected, 100: expected}
