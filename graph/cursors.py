@@ -11,7 +11,6 @@ ordering or tenant, or is not a cursor at all, is refused as BAD_USER_INPUT.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from typing import Any
 
@@ -37,12 +36,11 @@ class CursorCodec:
     """Encodes and checks the cursors of one tenant."""
 
     def __init__(self, secret: bytes, tenant: Tenant) -> None:
-        self._key = hmac.new(
-            secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), hashlib.sha256
-        ).digest()
+        self._key = hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
 
     def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+        # hmac.digest is the one-shot C path, an order of magnitude cheaper than hmac.new.
+        return hmac.digest(self._key, payload, "sha256")[:_MAC_BYTES]
 
     def encode(self, kind: str, ordering: str, *position: Any) -> str:
         payload = orjson.dumps([kind, ordering, *position])

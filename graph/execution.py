@@ -25,7 +25,7 @@ from graphql import (
     validate,
 )
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graph.fast_execution import FastExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
@@ -127,7 +127,7 @@ class Executor:
             context_value=context,
             variable_values=dict(variables) if variables else None,
             operation_name=operation_name,
-            executor_class=StrawberryGraphQLCoreExecutionContext,
+            executor_class=FastExecutionContext,
             hide_suggestions=self.hide_suggestions,
         )
         if not isinstance(result, ExecutionResult):

@@ -45,11 +45,7 @@ class Window(Generic[Node]):
 @strawberry.type(description="An item of a page, with the cursor that points at it.")
 class Edge(Generic[Node]):
     node: Node = strawberry.field(description="The item.")
-    _cursor_of: strawberry.Private[Callable[[Node], str]]
-
-    @strawberry.field(description="An opaque cursor pointing at this item, for `after` or `before`.")
-    def cursor(self) -> str:
-        return self._cursor_of(self.node)
+    cursor: str = strawberry.field(description="An opaque cursor pointing at this item, for `after` or `before`.")
 
 
 @strawberry.type(description="A page of a list, following the Relay cursor connection spec.")
@@ -59,7 +55,7 @@ class Connection(Generic[Node]):
     @strawberry.field(description="The items of this page, each with its cursor.")
     def edges(self) -> list[Edge[Node]]:
         cursor_of = self._window.cursor_of
-        return [Edge(node=item, _cursor_of=cursor_of) for item in self._window.items]
+        return [Edge(node=item, cursor=cursor_of(item)) for item in self._window.items]
 
     @strawberry.field(description="The items of this page.")
     def nodes(self) -> list[Node]:
