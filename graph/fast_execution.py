@@ -149,6 +149,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
 
         async def gather() -> dict[str, Any]:
+            if len(pending) == 1:  # nothing to run concurrently: spare the tasks
+                results[pending[0]] = await results[pending[0]]
+                return results
             # Concurrently, so the fields' DataLoader keys land in the same batches.
             awaited = await gather_with_cancel(*(results[name] for name in pending))
             results.update(zip(pending, awaited, strict=True))
