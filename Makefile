@@ -22,6 +22,10 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit.
+bench: $(INSTALLED)
+	$(PY) -m tests.bench $(BENCH_ARGS)
+
 ## Write schema.graphql from the code.
 schema: $(INSTALLED)
 	$(PY) -m graph schema > schema.graphql

@@ -1,0 +1,1 @@
+"""`make bench`: the gateway against the raw-SQL limit, over the same HTTP stack."""

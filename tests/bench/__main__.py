@@ -1,0 +1,165 @@
+"""`make bench`: seed, serve, and measure the gateway against the raw-SQL limit.
+
+    python -m tests.bench [--flows 200] [--records 500] [--count 300] [--seconds 3]
+
+Both servers run under the same uvicorn (uvloop, httptools, one worker), and
+one load generator measures both in the same run; figures are reported as
+ratios gateway/limit, which hold up on a noisy shared machine where absolute
+milliseconds do not.  Results also go to `.bench/results.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import orjson
+
+from db.migrate import migrate
+from db.seed.bench import BENCH_TENANT, seed_bench
+from db.settings import DatabaseSettings
+from graph.auth import issue_token
+from graph.settings import Settings
+from tests.bench import queries
+from tests.bench.load import measure_latency, measure_throughput, request_bytes
+from tests.bench.servers import PYTHON, ROOT, free_port, peak_rss_mb, running, sql_statements_total
+
+UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+
+
+@dataclass
+class Scenario:
+    name: str
+    graphql: str
+    variables: dict
+    raw_target: str
+
+
+@dataclass
+class Row:
+    scenario: str
+    gateway_p50_ms: float
+    gateway_p95_ms: float
+    limit_p50_ms: float
+    limit_p95_ms: float
+    ratio_p50: float
+    gateway_rps_c16: float | None = None
+    limit_rps_c16: float | None = None
+    statements_per_request: float | None = None
+
+
+def _graphql_request(token: str, query: str, variables: dict) -> bytes:
+    body = orjson.dumps({"query": query, "variables": variables})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return request_bytes("POST", "/graphql", headers=headers, body=body)
+
+
+async def _first_flow_id(port: int, token: str) -> str:
+    from tests.bench.load import _Connection
+
+    connection = await _Connection.open(port)
+    body = await connection.send(_graphql_request(token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))
+    connection.close()
+    return orjson.loads(body)["data"]["masterFlows"]["nodes"][0]["flowId"]
+
+
+async def _measure(scenario: Scenario, gateway: int, limit: int, token: str, args: argparse.Namespace, *, load: bool) -> Row:
+    graphql = _graphql_request(token, scenario.graphql, scenario.variables)
+    raw = request_bytes("GET", scenario.raw_target)
+    before = await sql_statements_total(gateway)
+    gateway_latency = await measure_latency(gateway, graphql, count=args.count)
+    statements = (await sql_statements_total(gateway) - before) / (args.count + 30)
+    if b'"errors"' in gateway_latency.body:
+        raise RuntimeError(f"{scenario.name}: {gateway_latency.body[:300]!r}")
+    limit_latency = await measure_latency(limit, raw, count=args.count)
+    row = Row(
+        scenario.name,
+        round(gateway_latency.p50_ms, 2),
+        round(gateway_latency.p95_ms, 2),
+        round(limit_latency.p50_ms, 2),
+        round(limit_latency.p95_ms, 2),
+        round(gateway_latency.p50_ms / limit_latency.p50_ms, 2),
+        statements_per_request=round(statements, 2),
+    )
+    if load:
+        row.gateway_rps_c16 = round(await measure_throughput(gateway, graphql, concurrency=16, seconds=args.seconds))
+        row.limit_rps_c16 = round(await measure_throughput(limit, raw, concurrency=16, seconds=args.seconds))
+    return row
+
+
+def _print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"{'scenario':44} {'gateway p50/p95 ms':>19} {'limit p50/p95 ms':>17} {'ratio':>6} {'rps c16 gw/limit':>17} {'SQL/req':>8}")
+    for r in rows:
+        rps = f"{r.gateway_rps_c16}/{r.limit_rps_c16}" if r.gateway_rps_c16 is not None else "-"
+        print(
+            f"{r.scenario:44} {r.gateway_p50_ms:>8.2f}/{r.gateway_p95_ms:<10.2f} {r.limit_p50_ms:>7.2f}/{r.limit_p95_ms:<9.2f}"
+            f" {r.ratio_p50:>5.2f}x {rps:>17} {r.statements_per_request:>8}"
+        )
+
+
+async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -> dict:
+    flow_id = await _first_flow_id(gateway, token)
+    detail = lambda n: Scenario(  # noqa: E731
+        f"(a) flow detail, {n} records", queries.FLOW_DETAIL, {"flowId": flow_id, "records": n},
+        "/detail?" + urlencode({"flow_id": flow_id, "records": n}),
+    )
+    page = lambda flows, records: Scenario(  # noqa: E731
+        f"(b) {flows} flows x discovery, import, {records} records", queries.FLOW_PAGE_WITH_RECORDS,
+        {"flows": flows, "records": records}, "/page?" + urlencode({"flows": flows, "records": records}),
+    )
+    listing = Scenario("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}, "/list?flows=100")
+    headline = [await _measure(s, gateway, limit, token, args, load=True) for s in (detail(50), page(50, 10), listing)]
+    _print_table("Headline queries (latency at concurrency 1, throughput at concurrency 16)", headline)
+    by_flows = [await _measure(page(n, 10), gateway, limit, token, args, load=False) for n in (10, 50, 100)]
+    _print_table("Latency by flow page size", by_flows)
+    by_records = [await _measure(detail(n), gateway, limit, token, args, load=False) for n in (10, 100, 500)]
+    _print_table("Latency by record page size", by_records)
+    return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records}
+
+
+async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int) -> float:
+    port = free_port()
+    command = [PYTHON, "-m", "graph", "serve", "--workers", str(workers)]
+    with running(command, port, {"HOST": "127.0.0.1"}):
+        await asyncio.sleep(1.0)
+        request = _graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
+        await measure_latency(port, request, count=20)  # warm up
+        return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--flows", type=int, default=200)
+    parser.add_argument("--records", type=int, default=500)
+    parser.add_argument("--count", type=int, default=300, help="timed requests per latency figure")
+    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each throughput run")
+    args = parser.parse_args()
+
+    database = DatabaseSettings.from_env()
+    migrate(database)
+    print(asyncio.run(seed_bench(database, flows=args.flows, records=args.records)))
+    token = issue_token(Settings.from_env(), BENCH_TENANT)
+    gateway_port, limit_port = free_port(), free_port()
+    gateway_command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
+    limit_command = [PYTHON, "-m", "uvicorn", "tests.bench.raw_app:app", "--port", str(limit_port), *UVICORN_OPTIONS]
+    with running(gateway_command, gateway_port, {"HOST": "127.0.0.1"}) as gateway, running(limit_command, limit_port):
+        results = asyncio.run(_run(args, gateway_port, limit_port, token))
+        peak_rss = round(peak_rss_mb(gateway.pid), 1)
+    print(f"\nGateway peak RSS (1 worker, after all runs): {peak_rss} MiB")
+    scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers)) for workers in (1, 2)}
+    print(f"Throughput of (c) at concurrency 16 by worker processes: {scaling} requests/s")
+
+    out = ROOT / ".bench" / "results.json"
+    out.parent.mkdir(exist_ok=True)
+    serializable = {key: [asdict(row) for row in rows] for key, rows in results.items()}
+    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling}, indent=2))
+    print(f"Results written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
