@@ -80,6 +80,19 @@ def _object_list_item(type_: GraphQLOutputType) -> tuple[GraphQLObjectType | Non
     return _concrete_object(item), items_non_null
 
 
+def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """`leaf.serialize`, but for strawberry enums a dict lookup from member to name.
+
+    Strawberry's enum serializer scans every value per call; a value the dict
+    does not know yields None, which sends the field down the stock path.
+    """
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if isinstance(leaf, GraphQLEnumType) and wrapped is not None:
+        names = {member: name for name, value in leaf.values.items() for member in wrapped if member.value == value.value}
+        return names.get
+    return leaf.serialize
+
+
 def _field_kind(field_def: GraphQLField | None) -> _FieldKind:
     definition = field_def.extensions.get("strawberry-definition") if field_def else None
     plain = (
@@ -92,7 +105,7 @@ def _field_kind(field_def: GraphQLField | None) -> _FieldKind:
         return _FieldKind(_OTHER)
     named, non_null = _unwrap(field_def.type)
     if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-        return _FieldKind(_LEAF, definition.python_name, named.serialize, non_null)
+        return _FieldKind(_LEAF, definition.python_name, _serializer(named), non_null)
     if _concrete_object(named) or _object_list_item(named)[0]:
         return _FieldKind(_COMPOSITE, definition.python_name, None, non_null)
     return _FieldKind(_OTHER)
