@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson

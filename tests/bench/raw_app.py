@@ -91,7 +91,7 @@ class RawApp:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            while (message := await receive())["type"] != "lifespan.shutdown":
+            while (await receive())["type"] != "lifespan.shutdown":
                 settings = DatabaseSettings.from_env()
                 self.pool = await asyncpg.create_pool(database_url(settings), server_settings={"search_path": settings.schema})
                 await send({"type": "lifespan.startup.complete"})

@@ -10,13 +10,13 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import httpx
 import jwt
 
 from db.seed.rows import master_flow_row
 from db.tables import master_flows
 from db.tenancy import Tenant
 from graph.auth import issue_token
-from graph.settings import Settings
 from tests.conftest import client_for
 
 FLOW_QUERY = "query ($flowId: UUID!) { masterFlow(flowId: $flowId) { flowId name } }"
