@@ -11,12 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from db.embedded import embedded_database_url
 from db.settings import DatabaseSettings
 
-__all__ = ["asyncpg_url", "create_admin_engine", "database_url"]
+__all__ = ["asyncpg_url", "create_admin_engine", "database_url", "plain_url"]
 
 
 def database_url(settings: DatabaseSettings) -> str:
     """The configured URL, or the embedded server's when none is configured."""
     return settings.url or embedded_database_url()
+
+
+def plain_url(url: str) -> str:
+    """The URL in the `postgresql://` form asyncpg itself takes, whatever driver it names.
+
+    >>> plain_url("postgresql+asyncpg://u@h/db")
+    'postgresql://u@h/db'
+    """
+    return _with_driver(url, "postgresql")
 
 
 def asyncpg_url(url: str) -> str:
@@ -25,10 +34,14 @@ def asyncpg_url(url: str) -> str:
     >>> asyncpg_url("postgres://u@h/db")
     'postgresql+asyncpg://u@h/db'
     """
+    return _with_driver(url, "postgresql+asyncpg")
+
+
+def _with_driver(url: str, drivername: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise ValueError("DATABASE_URL must be a postgresql:// URL.")
-    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    return parsed.set(drivername=drivername).render_as_string(hide_password=False)
 
 
 def create_admin_engine(settings: DatabaseSettings) -> AsyncEngine:

@@ -20,7 +20,7 @@ import asyncpg
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql import ClauseElement
 
-from db.engine import database_url
+from db.engine import database_url, plain_url
 from db.instrumentation import SQL_STATEMENTS
 from db.settings import DatabaseSettings
 
@@ -60,7 +60,7 @@ class Reader:
     async def connect(cls, settings: DatabaseSettings, *, timeout: float = 10.0) -> Reader:
         """A reader whose pool opens connections lazily, so it starts even while the database is down."""
         pool = asyncpg.create_pool(
-            database_url(settings),
+            plain_url(database_url(settings)),
             min_size=0,
             max_size=settings.pool_size,
             timeout=timeout,

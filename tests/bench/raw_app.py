@@ -17,7 +17,7 @@ from uuid import UUID
 import asyncpg
 import orjson
 
-from db.engine import database_url
+from db.engine import database_url, plain_url
 from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
 
@@ -93,7 +93,7 @@ class RawApp:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 settings = DatabaseSettings.from_env()
-                self.pool = await asyncpg.create_pool(database_url(settings), server_settings={"search_path": settings.schema})
+                self.pool = await asyncpg.create_pool(plain_url(database_url(settings)), server_settings={"search_path": settings.schema})
                 await send({"type": "lifespan.startup.complete"})
             await self.pool.close()
             await send({"type": "lifespan.shutdown.complete"})

@@ -1,0 +1,53 @@
+"""Migrations build the platform's tables in any schema, idempotently, with the gateway's indexes."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from db.engine import asyncpg_url, create_admin_engine, plain_url
+from db.migrate import migrate
+
+
+async def _run(database, *statements: str) -> list[str]:
+    """Run `statements` on a writable connection; return the first column of the last one's rows."""
+    engine = create_admin_engine(database)
+    try:
+        async with engine.begin() as connection:
+            for statement in statements:
+                result = await connection.execute(text(statement))
+            return [row[0] for row in result] if result.returns_rows else []
+    finally:
+        await engine.dispose()
+
+
+def test_migrating_twice_into_a_new_schema_builds_the_tables_and_indexes_once(settings):
+    database = replace(settings.database, schema="flowgate_migration_test")
+    asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_migration_test CASCADE"))
+    try:
+        migrate(database)
+        migrate(database)
+        indexes = asyncio.run(
+            _run(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'flowgate_migration_test' ORDER BY indexname")
+        )
+    finally:
+        asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_migration_test CASCADE"))
+
+    assert any("UNIQUE INDEX ux_raw_import_records_import_row" in i and "(data_import_id, row_number)" in i for i in indexes)
+    assert any("ix_discovery_flows_master_flow_id" in i for i in indexes)
+    assert any("ix_discovery_flows_data_import_id" in i for i in indexes)
+    assert any("ix_master_flows_parent_flow_id" in i for i in indexes)
+    assert len([i for i in indexes if "crewai_flow_state_extensions_flow_id_key" in i]) == 1
+
+
+def test_a_pasted_postgres_url_becomes_an_asyncpg_url():
+    assert asyncpg_url("postgres://u:p@db:5432/platform") == "postgresql+asyncpg://u:p@db:5432/platform"
+    socket_url = make_url(asyncpg_url("postgresql://u@/db?host=/run/pg"))
+    assert (socket_url.drivername, socket_url.database, socket_url.query) == ("postgresql+asyncpg", "db", {"host": "/run/pg"})
+
+
+def test_a_driver_specific_url_becomes_the_plain_form_asyncpg_takes():
+    assert plain_url("postgresql+asyncpg://u:p@db/platform") == "postgresql://u:p@db/platform"

@@ -1,0 +1,80 @@
+"""The demo dataset: idempotent, and it springs every ID trap the gateway must resist."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT, OTHER_TENANT, seed_demo
+from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = (master_flows, discovery_flows, data_imports, raw_import_records)
+
+
+async def _fingerprint(admin_engine, schema: str) -> dict[str, tuple[int, str]]:
+    """Row count and a digest of every table's rows in primary-key order."""
+    prints = {}
+    async with admin_engine.connect() as connection:
+        for table in TABLES:
+            statement = text(f"SELECT count(*), md5(string_agg(t::text, '' ORDER BY t.id)) FROM {schema}.{table.name} t")
+            prints[table.name] = tuple((await connection.execute(statement)).one())
+    return prints
+
+
+async def test_seeding_the_demo_twice_leaves_identical_rows(settings, admin_engine):
+    await seed_demo(settings.database)
+    first = await _fingerprint(admin_engine, settings.database.schema)
+    await seed_demo(settings.database)
+
+    assert await _fingerprint(admin_engine, settings.database.schema) == first
+    assert first["raw_import_records"][0] > 2000
+
+
+async def test_the_showcase_flow_shows_its_linked_cmdb_import_not_the_newer_one_claiming_it(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data(
+        'query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport { name importType } } } }',
+        DEMO_TENANT,
+        {"id": str(DEMO_FLOW_ID)},
+    )
+
+    assert data == {"masterFlow": {"discovery": {"dataImport": {"name": "Frankfurt DC1 CMDB export", "importType": "CMDB"}}}}
+
+
+async def test_the_showcase_flow_is_invisible_to_another_engagement_of_its_client(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data('query ($id: UUID!) { masterFlow(flowId: $id) { flowId } }', OTHER_TENANT, {"id": str(DEMO_FLOW_ID)})
+
+    assert data == {"masterFlow": None}
+
+
+async def test_the_demo_tenant_lists_every_flow_type_including_an_unknown_one(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data("{ masterFlows(first: 100) { nodes { flowType status } } }", DEMO_TENANT)
+
+    types = {node["flowType"] for node in data["masterFlows"]["nodes"]}
+    statuses = {node["status"] for node in data["masterFlows"]["nodes"]}
+    assert types == {
+        "DISCOVERY", "ASSESSMENT", "COLLECTION", "PLANNING", "EXECUTION",
+        "MODERNIZE", "FINOPS", "OBSERVABILITY", "DECOMMISSION", "UNKNOWN",
+    }
+    assert len(statuses) == 10
+
+
+def test_the_migrate_and_seed_commands_run_against_the_configured_schema(settings):
+    env = {**os.environ, "DB_SCHEMA": settings.database.schema}
+    for command in (["migrate"], ["seed", "demo"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "db", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+    assert f"schema '{settings.database.schema}'" in done.stdout
+    assert str(DEMO_FLOW_ID) in done.stdout
