@@ -78,27 +78,47 @@ def _negotiate(accept: str | None) -> str | None:
 
 
 def _params(payload: Any) -> GraphQLParams:
+    """The parameters of one GraphQL-over-HTTP request; raises a 400 `RequestError` when malformed.
+
+    `query` must be a string; `variables` and `extensions` objects or null; `operationName`
+    a string or null (GraphQL-over-HTTP §Request Parameters).  `extensions` is checked and ignored.
+    """
     if not isinstance(payload, dict):
         raise RequestError(400, "The request body must be a JSON object.")
     query, variables, operation_name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    extensions = payload.get("extensions")
     if not isinstance(query, str):
         raise RequestError(400, "The request must carry a `query` string.")
     if variables is not None and not isinstance(variables, dict):
         raise RequestError(400, "`variables` must be a JSON object.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError(400, "`operationName` must be a string.")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError(400, "`extensions` must be a JSON object.")
     return GraphQLParams(query, variables, operation_name)
+
+
+def _json_argument(request: Request, name: str) -> Any:
+    """The JSON-decoded query-string argument `name`, None when absent or empty."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise RequestError(400, f"`{name}` must be JSON.") from None
 
 
 def _query_string_params(request: Request) -> GraphQLParams:
     args = request.query_params
-    variables: Any = None
-    if raw := args.get("variables"):
-        try:
-            variables = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise RequestError(400, "`variables` must be JSON.") from None
-    return _params({"query": args.get("query"), "variables": variables, "operationName": args.get("operationName")})
+    return _params(
+        {
+            "query": args.get("query"),
+            "variables": _json_argument(request, "variables"),
+            "operationName": args.get("operationName"),
+            "extensions": _json_argument(request, "extensions"),
+        }
+    )
 
 
 class GraphQLEndpoint:

@@ -1,4 +1,4 @@
-"""Fixtures: a real PostgreSQL, the real ASGI app, and helpers to build data and query.
+"""Fixtures: a real PostgreSQL, the real ASGI app, a served gateway, and helpers to build data and query.
 
 The database is `DATABASE_URL` when set, else the embedded server.  Tests
 use their own schema (`flowgate_test`) so the demo data is never touched,
@@ -7,10 +7,17 @@ and every test starts from empty tables.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,7 +35,10 @@ from graph.app import create_app
 from graph.auth import issue_token
 from graph.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[1]
 TEST_SCHEMA = "flowgate_test"
+STARTUP_TIMEOUT_SECONDS = 20
+SHUTDOWN_TIMEOUT_SECONDS = 10
 
 
 @pytest.fixture(scope="session")
@@ -139,3 +149,70 @@ async def http(app) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def graphql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
     return GraphQLClient(http, settings)
+
+
+# A served gateway: `python -m graph serve` as a real process
+
+
+def command_env(**overrides: str) -> dict[str, str]:
+    """The test process's environment (so `DATABASE_URL` is shared) without a custom JWT secret, plus `overrides`."""
+    env = {name: value for name, value in os.environ.items() if name not in ("JWT_SECRET", "FLOWGATE_ENV")}
+    return {**env, **overrides}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited in time."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=SHUTDOWN_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=SHUTDOWN_TIMEOUT_SECONDS)
+
+
+async def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Returns once `url` answers `/healthz`; fails if the process exits or the startup timeout passes."""
+    async with asyncio.timeout(STARTUP_TIMEOUT_SECONDS), httpx.AsyncClient(base_url=url, timeout=1) as client:
+        while True:
+            assert process.poll() is None, f"the server exited early:\n{log.read_text()}"
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+async def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The base URL of `python -m graph serve` (one uvicorn worker) on a free port, reading the test schema.
+
+    Tokens from `issue_token(settings, …)` are valid there; its output is in `serve.log` in a temporary directory.
+    """
+    port = free_port()
+    env = command_env(
+        HOST="127.0.0.1", PORT=str(port), DB_SCHEMA=settings.database.schema, JWT_SECRET=settings.jwt_secret
+    )
+    log = tmp_path_factory.mktemp("live_server") / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graph", "serve", "--workers", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        stop(process)

@@ -122,6 +122,18 @@ async def test_a_post_as_text_plain_is_an_unsupported_media_type(http, graphql, 
     }
 
 
+async def test_extensions_that_are_not_an_object_are_a_bad_request(http, graphql, tenant):
+    # GraphQL-over-HTTP §Request Parameters: `extensions`, when present, is a map.
+    response = await http.post(
+        "/graphql", json={"query": "{ __typename }", "extensions": "persisted"}, headers=graphql.headers(tenant)
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [{"message": "`extensions` must be a JSON object.", "extensions": {"code": "BAD_USER_INPUT"}}]
+    }
+
+
 async def test_a_body_over_the_size_limit_is_too_large(http, graphql, settings, tenant):
     padding = " " * settings.max_body_bytes
     response = await http.post("/graphql", json={"query": "{ __typename }" + padding}, headers=graphql.headers(tenant))
