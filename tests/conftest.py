@@ -36,7 +36,8 @@ from graph.auth import issue_token
 from graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_SCHEMA = "flowgate_test"
+# Separate schemas let test runs share one PostgreSQL without truncating each other's rows.
+TEST_SCHEMA = os.environ.get("FLOWGATE_TEST_SCHEMA", "flowgate_test")
 STARTUP_TIMEOUT_SECONDS = 20
 SHUTDOWN_TIMEOUT_SECONDS = 10
 
