@@ -82,6 +82,9 @@ def format_error(error: GraphQLError, *, phase: str, request_id: str) -> dict[st
     formatted: dict[str, Any]
     if isinstance(original, ClientError):
         formatted = {"message": original.message, "extensions": {"code": original.code}}
+    elif isinstance(original, GraphQLError):
+        # graphql-core wraps its own errors (variable coercion) in another GraphQLError.
+        formatted = {"message": error.message, "extensions": {"code": (original.extensions or {}).get("code", "BAD_USER_INPUT")}}
     elif original is not None:
         if _is_database_unavailable(original):
             code, message = "SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly."

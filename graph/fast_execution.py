@@ -1,30 +1,33 @@
-"""A faster executor for selection sets of plain fields.
+"""A faster executor: selection sets compiled once, objects completed level by level.
 
-Most of a response's fields are plain attributes: `rowNumber`, `status`,
-`edges`, `node`.  Strawberry gives them no resolver, so resolving one means
-only `getattr`.  graphql-core still wraps each of them in a resolver call
-with its own info object and path, and completes every object through several
-generic layers.  Per field, that machinery costs more than everything else in
-a request.
+graphql-core completes every object on its own: one resolver call, one info
+object, one path, one coroutine per field, and for a page of flows that
+machinery costs more than the SQL.  `FastExecutionContext` keeps
+graphql-core's parsing, variables, root fields and error model, and replaces
+the completion of concrete objects:
 
-`FastExecutionContext` compiles each selection set once per request into a
-list of steps. A plain leaf is read and serialized on the spot. A concrete object, or a list
-of them, recurses into its own compiled selection set, whether a plain
-attribute or a resolver returned it. Resolvers themselves, abstract types,
-and any plain field whose value needs an error (a null for a non-null type,
-a failed serialization) take graphql-core's path. Results and errors are
-therefore exactly what the stock executor gives, with the same paths and
-null propagation.
+- Each selection set is compiled once per request into steps, one per
+  response key: a plain leaf (read and serialized inline), a plain object or
+  list of objects (recursed into), a *batched* resolver (see `batched`), or
+  anything else (graphql-core's `execute_field`).
+- All objects of one type at one level of the response are completed
+  together.  A page of 50 flows is one vector, so their discovery flows are
+  one vector, and each batched field runs once for the whole level.
+
+Errors and null propagation follow the stock executor (the differential test
+in tests/graph/test_fast_execution.py checks it): a failed field is nulled and
+recorded, or, when non-null, nulls the nearest nullable ancestor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -34,13 +37,30 @@ from graphql import (
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-__all__ = ["FastExecutionContext"]
+__all__ = ["BatchResolver", "FastExecutionContext", "batched"]
 
-_LEAF, _COMPOSITE, _OTHER = range(3)
+BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any]], Awaitable[list[Any]]]
+"""`(sources, context, arguments) -> one value (or Exception) per source`, arguments by GraphQL name."""
+
+_BATCH = "flowgate.batch"
+
+
+def batched(resolver: BatchResolver) -> dict[str, BatchResolver]:
+    """Field metadata that lets the fast executor resolve a field for a whole level at once.
+
+    Use as `@strawberry.field(metadata=batched(fn))`; the field's own resolver
+    must give the same result as `fn([self], ...)[0]` (the stock executor and
+    subscriptions use it).
+    """
+    return {_BATCH: resolver}
+
+
+_LEAF, _COMPOSITE, _BATCHED, _OTHER = range(4)
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class _FieldKind:
     attribute: str = ""
     serialize: Callable[[Any], Any] | None = None
     non_null: bool = False
+    batch: BatchResolver | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +80,17 @@ class _Step:
 
     name: str
     field: _FieldKind
+    field_def: GraphQLField | None
     field_details_list: FieldDetailsList
-    return_type: GraphQLOutputType
+
+
+class _Failed:
+    """An object that must be null because a non-null field in it failed with `error`."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
 
 
 def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
@@ -80,6 +110,11 @@ def _object_list_item(type_: GraphQLOutputType) -> tuple[GraphQLObjectType | Non
     return _concrete_object(item), items_non_null
 
 
+def _completes_as_objects(type_: GraphQLOutputType) -> bool:
+    named, _ = _unwrap(type_)
+    return _concrete_object(named) is not None or _object_list_item(named)[0] is not None
+
+
 def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
     """`leaf.serialize`, but for strawberry enums a dict lookup from member to name.
 
@@ -95,30 +130,30 @@ def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], An
 
 def _field_kind(field_def: GraphQLField | None) -> _FieldKind:
     definition = field_def.extensions.get("strawberry-definition") if field_def else None
-    plain = (
-        definition is not None
-        and not field_def.args
-        and getattr(field_def.resolve, "_is_default", False)
-        and definition.is_basic_field
-    )
-    if not plain:
+    if definition is None:
         return _FieldKind(_OTHER)
     named, non_null = _unwrap(field_def.type)
-    if isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+    batch = (definition.metadata or {}).get(_BATCH)
+    if batch is not None and _completes_as_objects(field_def.type):
+        return _FieldKind(_BATCHED, non_null=non_null, batch=batch)
+    plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
+    if plain and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
         return _FieldKind(_LEAF, definition.python_name, _serializer(named), non_null)
-    if _concrete_object(named) or _object_list_item(named)[0]:
-        return _FieldKind(_COMPOSITE, definition.python_name, None, non_null)
+    if plain and _completes_as_objects(field_def.type):
+        return _FieldKind(_COMPOSITE, definition.python_name, non_null=non_null)
     return _FieldKind(_OTHER)
 
 
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor with plain fields resolved by compiled selection sets."""
+    """graphql-core's executor with concrete objects completed level by level."""
 
     _kinds: ClassVar[dict[tuple[str, str], _FieldKind]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._compiled: dict[int, tuple[Any, list[_Step]]] = {}
+
+    # -- compiling -------------------------------------------------------
 
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Step]:
         cached = self._compiled.get(id(grouped_field_set))
@@ -127,80 +162,19 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         steps = []
         for name, field_details_list in grouped_field_set.items():
             field_name = field_details_list[0].node.name.value
+            field_def = self.schema.get_field(parent_type, field_name)
             key = (parent_type.name, field_name)
             field = self._kinds.get(key)
-            field_def = parent_type.fields.get(field_name)
             if field is None:
                 field = self._kinds[key] = _field_kind(field_def)
-            if field_details_list[0].node.arguments or field_def is None:
+            if field.kind in (_LEAF, _COMPOSITE) and field_details_list[0].node.arguments:
                 field = _FieldKind(_OTHER)
-            steps.append(_Step(name, field, field_details_list, field_def.type if field_def else None))
+            steps.append(_Step(name, field, field_def, field_details_list))
         # Keep the field set alive with its steps, so its id is never reused while cached.
         self._compiled[id(grouped_field_set)] = (grouped_field_set, steps)
         return steps
 
-    def execute_fields(
-        self,
-        parent_type: GraphQLObjectType,
-        source_value: Any,
-        path: Path | None,
-        grouped_field_set: Any,
-        position_context: Any,
-    ) -> Any:
-        if self.middleware_manager:
-            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-        results: dict[str, Any] = {}
-        pending: list[str] = []
-        for step in self._steps(parent_type, grouped_field_set):
-            result = self._execute_step(step, parent_type, source_value, path, position_context)
-            if result is Undefined:
-                continue
-            results[step.name] = result
-            if self.is_awaitable(result):
-                pending.append(step.name)
-        if not pending:
-            return results
-
-        async def gather() -> dict[str, Any]:
-            if len(pending) == 1:  # nothing to run concurrently: spare the tasks
-                results[pending[0]] = await results[pending[0]]
-                return results
-            # Concurrently, so the fields' DataLoader keys land in the same batches.
-            awaited = await gather_with_cancel(*(results[name] for name in pending))
-            results.update(zip(pending, awaited, strict=True))
-            return results
-
-        return gather()
-
-    def _execute_step(
-        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None, position_context: Any
-    ) -> Any:
-        field = step.field
-        if field.kind != _OTHER:
-            value = getattr(source, field.attribute, None)
-            if value is None:
-                if not field.non_null:
-                    return None
-            elif field.kind == _LEAF:
-                try:
-                    serialized = field.serialize(value)
-                except Exception:  # noqa: BLE001 - the stock path reports it
-                    serialized = Undefined
-                if serialized is not None and serialized is not Undefined:
-                    return serialized
-            else:
-                field_path = Path(path, step.name, parent_type.name)
-                return self._with_error_handling(
-                    lambda: self.complete_value(
-                        step.return_type, step.field_details_list, None, field_path, value, position_context
-                    ),
-                    step.return_type,
-                    step.field_details_list,
-                    field_path,
-                )
-        return self.execute_field(
-            parent_type, source, step.field_details_list, Path(path, step.name, parent_type.name), position_context
-        )
+    # -- entry point: graphql-core completes a resolver's value ------------
 
     def complete_value(
         self,
@@ -211,80 +185,271 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """Complete concrete objects and lists of them through compiled selection sets."""
-        if result is not None and not isinstance(result, Exception) and not self.middleware_manager:
-            named, _ = _unwrap(return_type)
-            object_type = _concrete_object(named)
-            if object_type is not None:
-                sub_fields = self.collect_subfields(object_type, field_details_list)[0]
-                return self.execute_fields(object_type, result, path, sub_fields, position_context)
-            item_type, items_non_null = _object_list_item(named)
-            if item_type is not None and isinstance(result, (list, tuple)):
-                return self._complete_object_list(item_type, items_non_null, field_details_list, path, result, position_context)
-        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+        if result is None or isinstance(result, Exception) or self.middleware_manager or not _completes_as_objects(return_type):
+            return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+        slot: list[Any] = [None]
+        failed: list[GraphQLError | None] = [None]
+        pending = self._complete_values(return_type, field_details_list, [path], [result], [slot], 0, failed, position_context)
 
-    def _complete_object_list(
-        self,
-        item_type: GraphQLObjectType,
-        items_non_null: bool,
-        field_details_list: FieldDetailsList,
-        path: Path,
-        result: list[Any] | tuple[Any, ...],
-        position_context: Any,
-    ) -> Any:
-        sub_fields = self.collect_subfields(item_type, field_details_list)[0]
-        guarded_type = GraphQLNonNull(item_type) if items_non_null else item_type
-        items: list[Any] = []
-        for index, item in enumerate(result):
-            item_path = Path(path, index, None)
-            if item is None:
-                if items_non_null:
-                    self.handle_field_error(
-                        TypeError(f"Cannot return null for non-nullable list items of type {item_type}."),
-                        guarded_type,
-                        field_details_list,
-                        item_path,
-                    )
-                items.append(None)
-                continue
-            items.append(
-                self._with_error_handling(
-                    lambda item=item, item_path=item_path: self.execute_fields(
-                        item_type, item, item_path, sub_fields, position_context
-                    ),
-                    guarded_type,
-                    field_details_list,
-                    item_path,
-                )
-            )
-        pending = [index for index, item in enumerate(items) if self.is_awaitable(item)]
-        if not pending:
-            return items
+        def outcome() -> Any:
+            if failed[0] is not None:
+                raise failed[0]
+            return slot[0]
 
-        async def gather() -> list[Any]:
-            awaited = await gather_with_cancel(*(items[index] for index in pending))
-            for index, item in zip(pending, awaited, strict=True):
-                items[index] = item
-            return items
+        if pending is None:
+            return outcome()
 
-        return gather()
+        async def await_outcome() -> Any:
+            await pending
+            return outcome()
 
-    def _with_error_handling(
-        self, complete: Callable[[], Any], return_type: GraphQLOutputType, field_details_list: FieldDetailsList, path: Path
-    ) -> Any:
+        return await_outcome()
+
+    # -- completing vectors ------------------------------------------------
+
+    def _fail(
+        self, error: Exception, return_type: GraphQLOutputType, field_details_list: FieldDetailsList, path: Path
+    ) -> GraphQLError | None:
+        """Record `error` for the field at `path`; the located error if it must propagate (non-null)."""
         try:
-            completed = complete()
-        except Exception as error:  # noqa: BLE001 - located and recorded like any field error
             self.handle_field_error(error, return_type, field_details_list, path)
+        except GraphQLError as propagated:
+            return propagated
+        return None
+
+    def _complete_values(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        paths: list[Path],
+        values: list[Any],
+        targets: list[Any],
+        key: Any,
+        failed: list[GraphQLError | None],
+        position_context: Any,
+    ) -> Awaitable[None] | None:
+        """Complete each `values[i]` at `paths[i]` into `targets[i][key]`.
+
+        `failed[i]` gets the error when the value's failure must null its
+        parent.  Returns an awaitable when nested completion is asynchronous.
+        """
+        named, non_null = _unwrap(return_type)
+        object_type = _concrete_object(named)
+        item_type, items_non_null = _object_list_item(named)
+        sources, source_paths, slots = [], [], []
+        for index, value in enumerate(values):
+            if value is None or isinstance(value, Exception):
+                if value is None and not non_null:
+                    targets[index][key] = None
+                    continue
+                error = value if value is not None else TypeError(
+                    f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}."
+                )
+                failed[index] = self._fail(error, return_type, field_details_list, paths[index])
+                targets[index][key] = None
+                continue
+            if object_type is not None:
+                sources.append(value)
+                source_paths.append(paths[index])
+                slots.append((index, None))
+                continue
+            if not isinstance(value, (list, tuple)):
+                if not isinstance(value, Iterable) or isinstance(value, (str, bytes, Mapping)):
+                    error = TypeError(f"Expected a list for field {field_details_list[0].node.name.value}.")
+                    failed[index] = self._fail(error, return_type, field_details_list, paths[index])
+                    targets[index][key] = None
+                    continue
+                value = list(value)
+            items: list[Any] = [None] * len(value)
+            targets[index][key] = items
+            for position, item in enumerate(value):
+                item_path = Path(paths[index], position, None)
+                if item is None:
+                    if items_non_null:
+                        error = TypeError(f"Cannot return null for non-nullable list items of type {item_type}.")
+                        failed_item = self._fail(error, GraphQLNonNull(item_type), field_details_list, item_path)
+                        self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
+                    continue
+                sources.append(item)
+                source_paths.append(item_path)
+                slots.append((index, position))
+        if not sources:
             return None
-        if not self.is_awaitable(completed):
-            return completed
+        child_type = object_type or item_type
+        sub_fields = self.collect_subfields(child_type, field_details_list)[0]
+        completed = self._execute_many(child_type, sources, source_paths, sub_fields, position_context)
 
-        async def await_completed() -> Any:
-            try:
-                return await completed
-            except Exception as error:  # noqa: BLE001
-                self.handle_field_error(error, return_type, field_details_list, path)
-                return None
+        def place(children: list[Any]) -> None:
+            for (index, position), child, child_path in zip(slots, children, source_paths, strict=True):
+                if position is None:
+                    if isinstance(child, _Failed):
+                        failed[index] = self._fail(child.error, return_type, field_details_list, paths[index])
+                        child = None
+                    targets[index][key] = child
+                elif isinstance(child, _Failed):
+                    item = GraphQLNonNull(item_type) if items_non_null else item_type
+                    failed_item = self._fail(child.error, item, field_details_list, child_path)
+                    self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
+                elif targets[index][key] is not None:
+                    targets[index][key][position] = child
 
-        return await_completed()
+        if not isinstance(completed, list):
+
+            async def await_and_place() -> None:
+                place(await completed)
+
+            return await_and_place()
+        place(completed)
+        return None
+
+    def _propagate_item(
+        self,
+        failed_item: GraphQLError | None,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        paths: list[Path],
+        targets: list[Any],
+        key: Any,
+        failed: list[GraphQLError | None],
+        index: int,
+    ) -> None:
+        """A non-null list item failed: the whole list is null, or its parent is when the list is non-null."""
+        if failed_item is not None and targets[index][key] is not None:
+            targets[index][key] = None
+            failed[index] = self._fail(failed_item, return_type, field_details_list, paths[index])
+
+    def _execute_many(
+        self,
+        parent_type: GraphQLObjectType,
+        sources: list[Any],
+        paths: list[Path],
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> list[Any] | Awaitable[list[Any]]:
+        """The response objects of `sources`, one selection set, completed together.
+
+        Each result is a dict, or `_Failed` when a non-null field failed.
+        """
+        steps = self._steps(parent_type, grouped_field_set)
+        names = [step.name for step in steps]
+        results = [dict.fromkeys(names) for _ in sources]
+        failed: list[GraphQLError | None] = [None] * len(sources)
+        pending: list[Awaitable[Any]] = []
+        for step in steps:
+            kind = step.field.kind
+            if kind == _LEAF:
+                self._leaves(step, parent_type, sources, paths, results, failed, pending, position_context)
+            elif kind == _COMPOSITE:
+                values = [getattr(source, step.field.attribute, None) for source in sources]
+                field_paths = [Path(path, step.name, parent_type.name) for path in paths]
+                awaiting = self._complete_values(
+                    step.field_def.type, step.field_details_list, field_paths, values, results, step.name, failed, position_context
+                )
+                if awaiting is not None:
+                    pending.append(awaiting)
+            elif kind == _BATCHED:
+                pending.append(self._batch(step, parent_type, sources, paths, results, failed, position_context))
+            else:
+                for index, source in enumerate(sources):
+                    self._execute_other(step, parent_type, source, paths[index], results, failed, index, pending, position_context)
+
+        def finish() -> list[Any]:
+            return [_Failed(failed[i]) if failed[i] is not None else results[i] for i in range(len(sources))]
+
+        if not pending:
+            return finish()
+
+        async def await_pending() -> list[Any]:
+            if len(pending) == 1:
+                await pending[0]
+            else:
+                await gather_with_cancel(*pending)
+            return finish()
+
+        return await_pending()
+
+    def _leaves(
+        self,
+        step: _Step,
+        parent_type: GraphQLObjectType,
+        sources: list[Any],
+        paths: list[Path],
+        results: list[dict[str, Any]],
+        failed: list[GraphQLError | None],
+        pending: list[Awaitable[Any]],
+        position_context: Any,
+    ) -> None:
+        field, name = step.field, step.name
+        for index, source in enumerate(sources):
+            value = getattr(source, field.attribute, None)
+            if value is None:
+                if not field.non_null:
+                    continue  # the key already holds None
+            else:
+                try:
+                    serialized = field.serialize(value)
+                except Exception:  # noqa: BLE001 - the stock path reports it
+                    serialized = Undefined
+                if serialized is not None and serialized is not Undefined:
+                    results[index][name] = serialized
+                    continue
+            self._execute_other(step, parent_type, source, paths[index], results, failed, index, pending, position_context)
+
+    def _execute_other(
+        self,
+        step: _Step,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        path: Path,
+        results: list[dict[str, Any]],
+        failed: list[GraphQLError | None],
+        index: int,
+        pending: list[Awaitable[Any]],
+        position_context: Any,
+    ) -> None:
+        """One field of one object through graphql-core's `execute_field`."""
+        try:
+            value = self.execute_field(
+                parent_type, source, step.field_details_list, Path(path, step.name, parent_type.name), position_context
+            )
+        except GraphQLError as error:
+            failed[index] = error
+            return
+        if value is Undefined:
+            del results[index][step.name]
+        elif self.is_awaitable(value):
+
+            async def settle() -> None:
+                try:
+                    results[index][step.name] = await value
+                except GraphQLError as error:
+                    failed[index] = error
+
+            pending.append(settle())
+        else:
+            results[index][step.name] = value
+
+    async def _batch(
+        self,
+        step: _Step,
+        parent_type: GraphQLObjectType,
+        sources: list[Any],
+        paths: list[Path],
+        results: list[dict[str, Any]],
+        failed: list[GraphQLError | None],
+        position_context: Any,
+    ) -> None:
+        """Resolve a batched field once for every source, then complete the values together."""
+        field_paths = [Path(path, step.name, parent_type.name) for path in paths]
+        try:
+            arguments = get_argument_values(
+                step.field_def, step.field_details_list[0].node, self.variable_values, hide_suggestions=self.hide_suggestions
+            )
+            values = await step.field.batch(sources, self.context_value, arguments)
+        except Exception as error:  # noqa: BLE001 - every source's field fails alike
+            values = [error] * len(sources)
+        awaiting = self._complete_values(
+            step.field_def.type, step.field_details_list, field_paths, values, results, step.name, failed, position_context
+        )
+        if awaiting is not None:
+            await awaiting

@@ -3,16 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Sequence
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import strawberry
 from asyncpg import Record
 
+from graph.fast_execution import batched
 from graph.types.discovery_flow import DiscoveryFlow
 from graph.types.enums import FlowType, MasterFlowStatus, from_raw
 
+if TYPE_CHECKING:
+    from graph.context import Context
+
 __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrderField", "OrderDirection"]
+
+
+async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[DiscoveryFlow | None]:
+    """`MasterFlow.discovery` for many flows at once (see graph.fast_execution.batched)."""
+    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([flow.flow_id for flow in flows])
+    return [DiscoveryFlow.from_row(row) if row else None for row in rows]
+
+
+async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[MasterFlow | None]:
+    """`MasterFlow.parentFlow` for many flows at once."""
+    parent_ids = [flow._parent_flow_id for flow in flows]
+    rows = await context.loaders.master_flow_by_flow_id.load_many([i for i in parent_ids if i is not None])
+    by_id = {row["flow_id"]: row for row in rows if row}
+    return [MasterFlow.from_row(by_id[i]) if i in by_id else None for i in parent_ids]
+
+
+async def _children(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[list[MasterFlow]]:
+    """`MasterFlow.childFlows` for many flows at once."""
+    pages = await context.loaders.child_flows_by_parent_flow_id.load_many([flow.flow_id for flow in flows])
+    return [[MasterFlow.from_row(row) for row in rows] for rows in pages]
 
 
 @strawberry.type(description="A CrewAI flow of the migration platform, identified by its master flow ID.")
@@ -41,22 +67,19 @@ class MasterFlow:
             _parent_flow_id=row["parent_flow_id"],
         )
 
-    @strawberry.field(description="The discovery flow behind this master flow, if it has one.")
+    @strawberry.field(
+        description="The discovery flow behind this master flow, if it has one.", metadata=batched(_discoveries)
+    )
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None:
-        row = await info.context.loaders.discovery_flow_by_master_flow_id.load(self.flow_id)
-        return DiscoveryFlow.from_row(row) if row else None
+        return (await _discoveries([self], info.context, {}))[0]
 
-    @strawberry.field(description="The flow this one was started from, if any.")
+    @strawberry.field(description="The flow this one was started from, if any.", metadata=batched(_parents))
     async def parent_flow(self, info: strawberry.Info) -> MasterFlow | None:
-        if self._parent_flow_id is None:
-            return None
-        row = await info.context.loaders.master_flow_by_flow_id.load(self._parent_flow_id)
-        return MasterFlow.from_row(row) if row else None
+        return (await _parents([self], info.context, {}))[0]
 
-    @strawberry.field(description="The flows started from this one, oldest first.")
+    @strawberry.field(description="The flows started from this one, oldest first.", metadata=batched(_children))
     async def child_flows(self, info: strawberry.Info) -> list[MasterFlow]:
-        rows = await info.context.loaders.child_flows_by_parent_flow_id.load(self.flow_id)
-        return [MasterFlow.from_row(row) for row in rows]
+        return (await _children([self], info.context, {}))[0]
 
 
 @strawberry.enum(description="The timestamps master flows can be ordered by.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -33,9 +33,8 @@ class PageInfo:
 
 @dataclass
 class Window(Generic[Node]):
-    """A fetched page: its items, whether items lie beyond it, and how to name positions."""
+    """What a fetched page knows beyond its items: whether items lie beyond it, and how to name positions."""
 
-    items: Sequence[Node]
     has_next_page: bool
     has_previous_page: bool
     cursor_of: Callable[[Node], str]
@@ -50,21 +49,18 @@ class Edge(Generic[Node]):
 
 @strawberry.type(description="A page of a list, following the Relay cursor connection spec.")
 class Connection(Generic[Node]):
+    nodes: list[Node] = strawberry.field(description="The items of this page.")
     _window: strawberry.Private[Window[Node]]
 
     @strawberry.field(description="The items of this page, each with its cursor.")
     def edges(self) -> list[Edge[Node]]:
         cursor_of = self._window.cursor_of
-        return [Edge(node=item, cursor=cursor_of(item)) for item in self._window.items]
-
-    @strawberry.field(description="The items of this page.")
-    def nodes(self) -> list[Node]:
-        return list(self._window.items)
+        return [Edge(node=item, cursor=cursor_of(item)) for item in self.nodes]
 
     @strawberry.field(description="Where this page sits in the list.")
     def page_info(self) -> PageInfo:
         window = self._window
-        items = window.items
+        items = self.nodes
         return PageInfo(
             has_next_page=window.has_next_page,
             has_previous_page=window.has_previous_page,

@@ -110,8 +110,8 @@ class Query:
             return await queries.count_master_flows(context.reader, tenant=context.tenant, filter=flow_filter)
 
         return Connection(
+            nodes=[MasterFlow.from_row(row) for row in rows],
             _window=Window(
-                items=[MasterFlow.from_row(row) for row in rows],
                 has_next_page=more if not from_end else before is not None,
                 has_previous_page=more if from_end else after is not None,
                 cursor_of=lambda flow: context.cursors.encode(
