@@ -1,8 +1,9 @@
 """Running one GraphQL operation: cached parse and validation, then execution.
 
 Documents are parsed and validated once per distinct query text (an LRU
-cache), so a repeated query pays only for execution.  Each error is
-formatted for the client with its `extensions.code`.
+cache), so a repeated query pays only for execution.  The node limit,
+which depends on the variables, is checked just before execution.  Each
+error is formatted for the client with its `extensions.code`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.errors import format_error
-from graph.limits import query_limit_rule
+from graph.limits import NodeLimit, query_limit_rule
 from graph.settings import Settings
 
 __all__ = ["Executor", "Outcome", "Prepared"]
@@ -84,6 +85,7 @@ class Executor:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules: Collection[type[ASTValidationRule]] = tuple(rules)
         self.hide_suggestions = not settings.introspection
+        self.node_limit = NodeLimit(schema, settings.max_nodes)
         self._documents: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
@@ -121,6 +123,9 @@ class Executor:
         context: Any,
         request_id: str,
     ) -> Outcome:
+        too_complex = self.node_limit.check(document, operation_name, variables)
+        if too_complex is not None:
+            return _outcome([too_complex], "execute", request_id)
         result = execute(
             self.schema,
             document,

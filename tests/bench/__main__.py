@@ -24,7 +24,7 @@ from db.settings import DatabaseSettings
 from graph.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
-from tests.bench.load import measure_latency, measure_throughput, request_bytes
+from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.servers import PYTHON, ROOT, free_port, peak_rss_mb, running, sql_statements_total
 
 UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
@@ -70,11 +70,10 @@ async def _measure(scenario: Scenario, gateway: int, limit: int, token: str, arg
     graphql = _graphql_request(token, scenario.graphql, scenario.variables)
     raw = request_bytes("GET", scenario.raw_target)
     before = await sql_statements_total(gateway)
-    gateway_latency = await measure_latency(gateway, graphql, count=args.count)
+    gateway_latency, limit_latency = await measure_latencies([(gateway, graphql), (limit, raw)], count=args.count)
     statements = (await sql_statements_total(gateway) - before) / (args.count + 30)
     if b'"errors"' in gateway_latency.body:
         raise RuntimeError(f"{scenario.name}: {gateway_latency.body[:300]!r}")
-    limit_latency = await measure_latency(limit, raw, count=args.count)
     row = Row(
         scenario.name,
         round(gateway_latency.p50_ms, 2),
@@ -127,7 +126,7 @@ async def _throughput_with_workers(args: argparse.Namespace, token: str, workers
     with running(command, port, {"HOST": "127.0.0.1"}):
         await asyncio.sleep(1.0)
         request = _graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
-        await measure_latency(port, request, count=20)  # warm up
+        await measure_latencies([(port, request)], count=20)  # warm up
         return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds))
 
 

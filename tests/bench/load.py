@@ -7,7 +7,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-__all__ = ["Latency", "measure_latency", "measure_throughput", "request_bytes"]
+__all__ = ["Latency", "measure_latencies", "measure_throughput", "request_bytes"]
 
 
 def request_bytes(method: str, target: str, *, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
@@ -50,21 +50,33 @@ class Latency:
     body: bytes
 
 
-async def measure_latency(port: int, request: bytes, *, count: int, warmup: int = 30) -> Latency:
-    """Latency at concurrency 1 over one keep-alive connection."""
-    connection = await _Connection.open(port)
-    try:
-        for _ in range(warmup):
-            body = await connection.send(request)
-        samples = []
-        for _ in range(count):
-            started = time.perf_counter()
-            body = await connection.send(request)
-            samples.append(time.perf_counter() - started)
-    finally:
-        connection.close()
+def _latency(samples: list[float], body: bytes) -> Latency:
     quantiles = statistics.quantiles(samples, n=20)
     return Latency(statistics.median(samples) * 1000, quantiles[18] * 1000, body)
+
+
+async def measure_latencies(
+    targets: list[tuple[int, bytes]], *, count: int, warmup: int = 30
+) -> list[Latency]:
+    """Latency at concurrency 1 of each (port, request), over one keep-alive connection each.
+
+    The targets take turns request by request, so a change in the machine's
+    load hits all of them alike and their ratios stay meaningful.
+    """
+    connections = [await _Connection.open(port) for port, _ in targets]
+    samples: list[list[float]] = [[] for _ in targets]
+    bodies = [b""] * len(targets)
+    try:
+        for round_number in range(warmup + count):
+            for index, (connection, (_, request)) in enumerate(zip(connections, targets, strict=True)):
+                started = time.perf_counter()
+                bodies[index] = await connection.send(request)
+                if round_number >= warmup:
+                    samples[index].append(time.perf_counter() - started)
+    finally:
+        for connection in connections:
+            connection.close()
+    return [_latency(series, body) for series, body in zip(samples, bodies, strict=True)]
 
 
 async def measure_throughput(port: int, request: bytes, *, concurrency: int, seconds: float) -> float:
