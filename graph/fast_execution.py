@@ -115,17 +115,32 @@ def _completes_as_objects(type_: GraphQLOutputType) -> bool:
     return _concrete_object(named) is not None or _object_list_item(named)[0] is not None
 
 
-def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    """`leaf.serialize`, but for strawberry enums a dict lookup from member to name.
+_INT_RANGE = range(-(2**31), 2**31)
 
-    Strawberry's enum serializer scans every value per call; a value the dict
-    does not know yields None, which sends the field down the stock path.
+
+def _exact(kind: type, fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A serializer passing values of exactly `kind` through, and others to `fallback`."""
+    return lambda value: value if type(value) is kind else fallback(value)
+
+
+def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """`leaf.serialize`, with shortcuts for the values the database hands over.
+
+    Built-in scalars pass values of their exact Python type through (the
+    stock serializers spend most of their time checking other types), and
+    strawberry enums map a member to its name by dict lookup instead of a
+    scan.  Anything else, or a value the shortcut does not know (None from the
+    enum lookup), takes the stock serializer or path.
     """
     wrapped = getattr(leaf, "wrapped_cls", None)
     if isinstance(leaf, GraphQLEnumType) and wrapped is not None:
         names = {member: name for name, value in leaf.values.items() for member in wrapped if member.value == value.value}
         return names.get
-    return leaf.serialize
+    stock = leaf.serialize
+    if leaf.name == "Int":
+        return lambda value: value if type(value) is int and value in _INT_RANGE else stock(value)
+    shortcuts = {"String": str, "Boolean": bool, "Float": float}
+    return _exact(shortcuts[leaf.name], stock) if leaf.name in shortcuts else stock
 
 
 def _field_kind(field_def: GraphQLField | None) -> _FieldKind:
