@@ -1,35 +1,22 @@
-"""Limits on the size of a query: depth, aliases and possible nodes.
-
-Depth and aliases are checked by a validation rule; the node limit depends
-on the request's variables, so it is checked before execution.  All three
-measure the operation with fragments expanded where they are spread, so
-what hides in fragments counts in full; each fragment is measured once
-(linear time even for fragments spread many times) and a fragment cycle is
-never followed (the spec's NoFragmentCycles rule reports it).  Introspection
-fields are not measured: GraphiQL's own introspection query is deep by
-nature, and introspection is switched off as a whole in production.
-"""
+"""The GitHub-style node limit: the nodes a query may return, from its page arguments."""
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
     VariableDefinitionNode,
     VariableNode,
     get_named_type,
@@ -38,23 +25,18 @@ from graphql import (
     is_composite_type,
     is_list_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from graphql.validation import ValidationRule
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_variable_values,
+)
 
 from graph.errors import validation_error
+from graph.limits.walk import MeasureSelections, fold_operation, fragments_of
 from graph.types.query import DEFAULT_FLOW_PAGE
 
-__all__ = [
-    "UNPAGED_LIST_SIZE",
-    "NodeCount",
-    "NodeLimit",
-    "count_nodes",
-    "fold_operation",
-    "measure_operation",
-    "query_limit_rule",
-]
+__all__ = ["UNPAGED_LIST_SIZE", "NodeCount", "NodeLimit", "count_nodes"]
 
-_INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 _PAGE_ARGUMENTS = ("first", "last")
 
 UNPAGED_LIST_SIZE = 10
@@ -63,105 +45,6 @@ UNPAGED_LIST_SIZE = 10
 An estimate, not a bound: these lists hold a handful of items in practice
 (`phases` exactly five, `childFlows` the few flows one flow starts).
 """
-
-Measure = TypeVar("Measure")
-MeasureSelections = Callable[[SelectionSetNode | None, str | None], Measure]
-
-
-def fold_operation(
-    operation: OperationDefinitionNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    *,
-    field: Callable[[FieldNode, str | None, MeasureSelections[Measure]], Measure],
-    join: Callable[[Sequence[Measure]], Measure],
-    root: str | None = None,
-) -> Measure:
-    """One measure of the operation, folded from the measures of its fields.
-
-    `field(node, parent, measure)` measures one field of the type named
-    `parent` (None when unknown), calling `measure(selection_set, type_name)`
-    for its sub-selections; `join(measures)` combines sibling selections (an
-    empty list for an empty selection set).  Fragments contribute the measure
-    of their selections where they are spread, named ones with their type
-    condition as `parent`; `root` is the operation's root type name.
-    """
-    measured: dict[str, Measure] = {}
-
-    def measure(selection_set: SelectionSetNode | None, parent: str | None, visiting: frozenset[str]) -> Measure:
-        parts: list[Measure] = []
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                if selection.name.value not in _INTROSPECTION_ROOTS:
-                    parts.append(field(selection, parent, lambda inner, name: measure(inner, name, visiting)))
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                parts.append(measure(selection.selection_set, condition.name.value if condition else parent, visiting))
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is None or name in visiting:
-                    continue
-                if name not in measured:
-                    condition = fragment.type_condition.name.value
-                    measured[name] = measure(fragment.selection_set, condition, visiting | {name})
-                parts.append(measured[name])
-        return join(parts)
-
-    return measure(operation.selection_set, root, frozenset())
-
-
-def measure_operation(
-    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> tuple[int, int]:
-    """The operation's field depth and alias count, with fragments expanded."""
-
-    def field(node: FieldNode, _parent: str | None, measure: MeasureSelections[tuple[int, int]]) -> tuple[int, int]:
-        depth, aliases = measure(node.selection_set, None)
-        return depth + 1, aliases + (node.alias is not None)
-
-    def join(parts: Sequence[tuple[int, int]]) -> tuple[int, int]:
-        return max((depth for depth, _ in parts), default=0), sum(aliases for _, aliases in parts)
-
-    return fold_operation(operation, fragments, field=field, join=join)
-
-
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
-    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-
-
-def query_limit_rule(*, max_depth: int, max_aliases: int) -> type[ValidationRule]:
-    """A validation rule refusing operations deeper than `max_depth` or with more than `max_aliases` aliases."""
-
-    class QueryLimitRule(ValidationRule):
-        def enter_document(self, node: DocumentNode, *_: Any) -> Any:
-            fragments = _fragments(node)
-            for operation in node.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                depth, aliases = measure_operation(operation, fragments)
-                if depth > max_depth:
-                    self.report_error(
-                        validation_error(
-                            f"The query is {depth} fields deep; the limit is {max_depth}.",
-                            "QUERY_TOO_COMPLEX",
-                            operation,
-                        )
-                    )
-                if aliases > max_aliases:
-                    self.report_error(
-                        validation_error(
-                            f"The query uses {aliases} aliases; the limit is {max_aliases}.",
-                            "QUERY_TOO_COMPLEX",
-                            operation,
-                        )
-                    )
-            return self.SKIP
-
-    return QueryLimitRule
-
-
-# Possible nodes (GitHub's node limit)
-
 
 def _page_size(arguments: Mapping[str, Any]) -> int:
     """The larger of `first` and `last` (negative counts as 0), or the default page when both are null."""
@@ -359,6 +242,6 @@ class NodeLimit:
     def _count(self, document: DocumentNode, operation: OperationDefinitionNode | None) -> _Counted | None:
         if operation is None:
             return None
-        count = count_nodes(self.schema, operation, _fragments(document))
+        count = count_nodes(self.schema, operation, fragments_of(document))
         variables = tuple(d for d in operation.variable_definitions or () if d.variable.name.value in count.variables)
         return _Counted(operation, count, variables)
