@@ -223,6 +223,20 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     # -- completing vectors ------------------------------------------------
 
     def _fail(
+        self,
+        error: Exception,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        failed: list[GraphQLError | None],
+        index: int,
+    ) -> None:
+        """Record `error` for the field at `path`; when non-null, mark object `index` failed (first error wins)."""
+        propagated = self._propagated(error, return_type, field_details_list, path)
+        if propagated is not None and failed[index] is None:
+            failed[index] = propagated
+
+    def _propagated(
         self, error: Exception, return_type: GraphQLOutputType, field_details_list: FieldDetailsList, path: Path
     ) -> GraphQLError | None:
         """Record `error` for the field at `path`; the located error if it must propagate (non-null)."""
@@ -260,7 +274,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 error = value if value is not None else TypeError(
                     f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}."
                 )
-                failed[index] = self._fail(error, return_type, field_details_list, paths[index])
+                self._fail(error, return_type, field_details_list, paths[index], failed, index)
                 targets[index][key] = None
                 continue
             if object_type is not None:
@@ -271,7 +285,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if not isinstance(value, (list, tuple)):
                 if not isinstance(value, Iterable) or isinstance(value, (str, bytes, Mapping)):
                     error = TypeError(f"Expected a list for field {field_details_list[0].node.name.value}.")
-                    failed[index] = self._fail(error, return_type, field_details_list, paths[index])
+                    self._fail(error, return_type, field_details_list, paths[index], failed, index)
                     targets[index][key] = None
                     continue
                 value = list(value)
@@ -282,7 +296,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if item is None:
                     if items_non_null:
                         error = TypeError(f"Cannot return null for non-nullable list items of type {item_type}.")
-                        failed_item = self._fail(error, GraphQLNonNull(item_type), field_details_list, item_path)
+                        failed_item = self._propagated(error, GraphQLNonNull(item_type), field_details_list, item_path)
                         self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
                     continue
                 sources.append(item)
@@ -298,12 +312,12 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for (index, position), child, child_path in zip(slots, children, source_paths, strict=True):
                 if position is None:
                     if isinstance(child, _Failed):
-                        failed[index] = self._fail(child.error, return_type, field_details_list, paths[index])
+                        self._fail(child.error, return_type, field_details_list, paths[index], failed, index)
                         child = None
                     targets[index][key] = child
                 elif isinstance(child, _Failed):
                     item = GraphQLNonNull(item_type) if items_non_null else item_type
-                    failed_item = self._fail(child.error, item, field_details_list, child_path)
+                    failed_item = self._propagated(child.error, item, field_details_list, child_path)
                     self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
                 elif targets[index][key] is not None:
                     targets[index][key][position] = child
@@ -331,7 +345,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """A non-null list item failed: the whole list is null, or its parent is when the list is non-null."""
         if failed_item is not None and targets[index][key] is not None:
             targets[index][key] = None
-            failed[index] = self._fail(failed_item, return_type, field_details_list, paths[index])
+            self._fail(failed_item, return_type, field_details_list, paths[index], failed, index)
 
     def _execute_many(
         self,
@@ -428,7 +442,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 parent_type, source, step.field_details_list, Path(path, step.name, parent_type.name), position_context
             )
         except GraphQLError as error:
-            failed[index] = error
+            failed[index] = failed[index] or error
             return
         if value is Undefined:
             del results[index][step.name]
@@ -438,7 +452,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 try:
                     results[index][step.name] = await value
                 except GraphQLError as error:
-                    failed[index] = error
+                    failed[index] = failed[index] or error
 
             pending.append(settle())
         else:

@@ -23,6 +23,8 @@ QUERIES = {
         fragment F on MasterFlow { flowId ... on MasterFlow { name discovery { s: status } } }""",
     "an error nulls a nullable parent": """{ masterFlows(first: 3) { nodes { name discovery { dataImport { name rawRecords(first: 0) { totalCount } } } } } }""",
     "an error in a list propagates to the nullable root": """{ masterFlows(first: 200) { nodes { name } } }""",
+    "two failures in one object": """{ masterFlows(first: 2) { nodes { name discovery { dataImport {
+        a: rawRecords(first: 0) { totalCount } name b: rawRecords(first: 501) { totalCount } } } } } }""",
     "skip and include": """query ($yes: Boolean = true) { masterFlows(first: 3) { nodes { name @skip(if: $yes) flowId @include(if: $yes) } } }""",
 }
 
