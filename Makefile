@@ -32,3 +32,8 @@ schema: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+.PHONY: schema-baseline
+## Record the schema as the baseline clients are promised (tests/schema/test_compatibility.py; see README).
+schema-baseline: schema
+	cp schema.graphql tests/schema/baseline.graphql

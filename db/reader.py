@@ -7,13 +7,25 @@ statement's client-side cost close to raw asyncpg (about a quarter of what
 a round trip through SQLAlchemy's async engine costs).
 
 Every pooled connection is read-only (`default_transaction_read_only`), has
-a statement timeout, and resolves the schema-less table names through
-`search_path = DB_SCHEMA`.
+a statement timeout, resolves the schema-less table names through
+`search_path = DB_SCHEMA`, and names its process in `application_name`
+(`flowgate:<pid>`).
+
+Every wait is bounded, so a database that is down, overloaded or gone
+mid-query fails fast instead of hanging: a statement waits at most
+`DB_POOL_TIMEOUT_MS` for a connection (opening one included, at most
+`DB_CONNECT_TIMEOUT_MS`), then raises `TimeoutError`.  Connections are not
+pinged before use: asyncpg notices a connection the server closed (its
+socket ends) and the pool opens a new one in its place on the next acquire,
+so the reader recovers as soon as the database accepts connections again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 
 import asyncpg
@@ -49,31 +61,32 @@ class Reader:
     """Runs compiled queries on a pool of read-only connections.
 
     `observers` are called once per statement sent (metrics and tests count
-    statements with them).
+    statements with them).  `acquire_timeout` is in seconds.
     """
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float) -> None:
         self.pool = pool
+        self.acquire_timeout = acquire_timeout
         self.observers: list[Callable[[], None]] = [SQL_STATEMENTS.inc]
 
     @classmethod
-    async def connect(cls, settings: DatabaseSettings, *, timeout: float = 10.0) -> Reader:
+    async def connect(cls, settings: DatabaseSettings) -> Reader:
         """A reader whose pool opens connections lazily, so it starts even while the database is down."""
         pool = asyncpg.create_pool(
             plain_url(database_url(settings)),
             min_size=0,
             max_size=settings.pool_size,
-            timeout=timeout,
+            timeout=settings.connect_timeout_ms / 1000,
             reset=_keep_session,
             server_settings={
                 "default_transaction_read_only": "on",
                 "statement_timeout": str(settings.statement_timeout_ms),
                 "search_path": settings.schema,
-                "application_name": "flowgate",
+                "application_name": f"flowgate:{os.getpid()}",
             },
         )
         await pool
-        return cls(pool)
+        return cls(pool, acquire_timeout=settings.pool_timeout_ms / 1000)
 
     def _observe(self) -> None:
         for observer in self.observers:
@@ -82,16 +95,22 @@ class Reader:
     async def fetch(self, query: CompiledQuery, **parameters: Any) -> Sequence[asyncpg.Record]:
         """The rows of `query` run with `parameters` (by name)."""
         self._observe()
-        return await self.pool.fetch(query.sql, *query.arguments(parameters))
+        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
+            return await connection.fetch(query.sql, *query.arguments(parameters))
 
     async def fetchval(self, query: CompiledQuery, **parameters: Any) -> Any:
         """The first column of the first row of `query`."""
         self._observe()
-        return await self.pool.fetchval(query.sql, *query.arguments(parameters))
+        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
+            return await connection.fetchval(query.sql, *query.arguments(parameters))
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""
-        await self.pool.fetchval("SELECT 1")
+        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
+            await connection.fetchval("SELECT 1")
 
     async def close(self) -> None:
-        await self.pool.close()
+        """Close the pool once its connections are released; past `acquire_timeout`, terminate them."""
+        with suppress(TimeoutError):
+            async with asyncio.timeout(self.acquire_timeout):
+                await self.pool.close()  # which terminates the connections when cancelled

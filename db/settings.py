@@ -18,20 +18,29 @@ class DatabaseSettings:
     """Where the platform's tables live and how Flowgate talks to them.
 
     `url` is None when `DATABASE_URL` is unset: the embedded server is used.
+    A statement waits at most `pool_timeout_ms` for a pooled connection
+    (opening one included), and opening one takes at most `connect_timeout_ms`.
     """
 
     url: str | None = None
     schema: str = "migration"
     pool_size: int = 10
     statement_timeout_ms: int = 5000
+    pool_timeout_ms: int = 2000
+    connect_timeout_ms: int = 2000
 
     def __post_init__(self) -> None:
         if not _SCHEMA_NAME.match(self.schema):
             raise ValueError(f"DB_SCHEMA must be a lower-case SQL identifier, not {self.schema!r}.")
         if self.pool_size < 1:
             raise ValueError("DB_POOL_SIZE must be at least 1.")
-        if self.statement_timeout_ms < 1:
-            raise ValueError("DB_STATEMENT_TIMEOUT_MS must be at least 1.")
+        for name, value in (
+            ("DB_STATEMENT_TIMEOUT_MS", self.statement_timeout_ms),
+            ("DB_POOL_TIMEOUT_MS", self.pool_timeout_ms),
+            ("DB_CONNECT_TIMEOUT_MS", self.connect_timeout_ms),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1.")
 
     @classmethod
     def from_env(cls) -> DatabaseSettings:
@@ -41,4 +50,6 @@ class DatabaseSettings:
             schema=env.get("DB_SCHEMA", "migration"),
             pool_size=int(env.get("DB_POOL_SIZE", "10")),
             statement_timeout_ms=int(env.get("DB_STATEMENT_TIMEOUT_MS", "5000")),
+            pool_timeout_ms=int(env.get("DB_POOL_TIMEOUT_MS", "2000")),
+            connect_timeout_ms=int(env.get("DB_CONNECT_TIMEOUT_MS", "2000")),
         )

@@ -1,9 +1,11 @@
-"""Gateway commands: `serve`, `token` and `schema` (see README)."""
+"""Gateway commands: `serve`, `token`, `schema` and `manifest` (see README)."""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from pathlib import Path
 from uuid import UUID
 
 from db.tenancy import Tenant
@@ -27,6 +29,12 @@ def print_demo_banner(settings: Settings) -> None:
 
 
 def serve(settings: Settings, workers: int) -> None:
+    """Serve `workers` processes until SIGTERM, then shut down gracefully.
+
+    Shutdown closes open WebSockets with 1012 (service restart) and waits for
+    in-flight requests, which end within REQUEST_TIMEOUT_MS; whatever still
+    runs a second later is cancelled.  Then each worker closes its pool.
+    """
     import uvicorn
 
     uvicorn.run(
@@ -38,6 +46,7 @@ def serve(settings: Settings, workers: int) -> None:
         http="httptools",
         access_log=False,
         log_level="info",
+        timeout_graceful_shutdown=math.ceil(settings.request_timeout_ms / 1000) + 1,
     )
 
 
@@ -52,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--engagement-id", type=UUID, required=True)
     token.add_argument("--ttl", type=int, default=86_400, help="seconds until the token expires")
     commands.add_parser("schema", help="print the schema as SDL")
+    manifest = commands.add_parser("manifest", help="print the trusted documents manifest of .graphql files")
+    manifest.add_argument("paths", nargs="+", type=Path, help=".graphql files, or directories to search for them")
     args = parser.parse_args(argv)
 
     if args.command == "schema":
@@ -59,17 +70,24 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(sdl())
         return
+    if args.command == "manifest":
+        from graph.manifest import ManifestError, build_manifest, dumps
+        from graph.schema import schema
+
+        try:
+            sys.stdout.write(dumps(build_manifest(args.paths, schema._schema)))
+        except ManifestError as error:
+            sys.exit(f"python -m graph manifest: {error}")
+        return
     settings = Settings.from_env()
     if args.command == "token":
         from graph.auth import issue_token
 
         print(issue_token(settings, Tenant(args.client_account_id, args.engagement_id), ttl_seconds=args.ttl))
         return
-    import os
-
     if args.demo:
         print_demo_banner(settings)
-    serve(settings, workers=args.workers or int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve(settings, workers=args.workers or settings.workers)
 
 
 if __name__ == "__main__":

@@ -1,29 +1,31 @@
-"""The Starlette application: `/graphql`, health, readiness and metrics."""
+"""The Starlette application: `/graphql` (HTTP and WebSocket), health, readiness and metrics."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
+from db.notifications import FlowChanges
 from db.reader import Reader
 from graph.execution import Executor
 from graph.http import GraphQLEndpoint
 from graph.metrics import metrics_endpoint
 from graph.schema import schema
 from graph.settings import Settings
+from graph.websocket import GraphQLWebSocket
 
 __all__ = ["create_app"]
 
 READINESS_TIMEOUT_SECONDS = 2.0
 
 
-def _readiness(endpoint: GraphQLEndpoint):  # noqa: ANN202 - a Starlette endpoint
+def _readiness(endpoint: GraphQLEndpoint):
     async def readyz(request: Request) -> JSONResponse:
         try:
             async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
@@ -43,25 +45,29 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     """The gateway as an ASGI app.
 
     Without a `reader`, the app's lifespan opens one from `settings` and
-    closes it at shutdown; a given reader stays the caller's to close.
+    closes it at shutdown; a given reader stays the caller's to close.  The
+    lifespan also runs the process's flow change listener (subscriptions).
     """
     settings = settings or Settings.from_env()
-    endpoint = GraphQLEndpoint(executor=Executor(schema._schema, settings), settings=settings, reader=reader)
+    executor = Executor(schema._schema, settings)
+    endpoint = GraphQLEndpoint(executor=executor, settings=settings, reader=reader)
+    changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
+    websocket = GraphQLWebSocket(schema, executor=executor, settings=settings, changes=changes, reader=reader)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if reader is not None:
+        async with AsyncExitStack() as stack:
+            if reader is None:
+                endpoint.reader = websocket.reader = await Reader.connect(settings.database)
+                stack.push_async_callback(endpoint.reader.close)
+            changes.start()
+            stack.push_async_callback(changes.stop)
             yield
-            return
-        endpoint.reader = await Reader.connect(settings.database)
-        try:
-            yield
-        finally:
-            await endpoint.reader.close()
 
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
             Route("/readyz", _readiness(endpoint)),
             Route("/metrics", metrics_endpoint),

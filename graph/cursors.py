@@ -29,7 +29,15 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes `text` encodes; ValueError unless it is exactly what `_b64encode` makes of them.
+
+    The base64 module alone skips stray characters, padding and unused low bits, so
+    one cursor would have many spellings.
+    """
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64encode(data) != text:
+        raise ValueError("Not canonical unpadded base64url.")
+    return data
 
 
 class CursorCodec:

@@ -9,16 +9,13 @@ of reach), with no message detail.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from asyncpg.exceptions import (
-    CannotConnectNowError,
-    ConnectionDoesNotExistError,
+    InsufficientResourcesError,
+    OperatorInterventionError,
     PostgresConnectionError,
-    QueryCanceledError,
-    TooManyConnectionsError,
 )
 from graphql import GraphQLError, GraphQLSyntaxError
 
@@ -26,8 +23,10 @@ __all__ = [
     "BadUserInput",
     "ClientError",
     "QueryTooComplex",
+    "RequestTimeout",
     "Unauthenticated",
     "format_error",
+    "is_database_unavailable",
     "validation_error",
 ]
 
@@ -56,23 +55,28 @@ class Unauthenticated(ClientError):
     code = "UNAUTHENTICATED"
 
 
+class RequestTimeout(ClientError):
+    """An operation stopped at REQUEST_TIMEOUT_MS."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
 def validation_error(message: str, code: str, node: Any = None) -> GraphQLError:
     """A validation-phase error carrying its own code (limits use QUERY_TOO_COMPLEX)."""
     return GraphQLError(message, node, extensions={"code": code})
 
 
 _UNAVAILABLE = (
-    CannotConnectNowError,
-    ConnectionDoesNotExistError,
-    PostgresConnectionError,
-    QueryCanceledError,  # the statement timeout
-    TooManyConnectionsError,
+    PostgresConnectionError,  # SQLSTATE class 08, and a connection lost mid-query
+    OperatorInterventionError,  # class 57: shutting down, starting up, terminated, the statement timeout
+    InsufficientResourcesError,  # class 53: too many connections, out of memory or disk
+    TimeoutError,  # no pooled connection within DB_POOL_TIMEOUT_MS, or none opened within DB_CONNECT_TIMEOUT_MS
     OSError,  # refused or reset connections
-    asyncio.TimeoutError,  # no pooled connection in time
 )
 
 
-def _is_database_unavailable(error: BaseException) -> bool:
+def is_database_unavailable(error: BaseException) -> bool:
+    """Whether `error` means the database is out of reach (down, refusing, timing out), not a bug."""
     return isinstance(error, _UNAVAILABLE)
 
 
@@ -85,8 +89,10 @@ def format_error(error: GraphQLError, *, phase: str, request_id: str) -> dict[st
     elif isinstance(original, GraphQLError):
         # graphql-core wraps its own errors (variable coercion) in another GraphQLError.
         formatted = {"message": error.message, "extensions": {"code": (original.extensions or {}).get("code", "BAD_USER_INPUT")}}
-    elif original is not None:
-        if _is_database_unavailable(original):
+    elif original is not None and phase == "execute":
+        # Only execution runs code that can fail unexpectedly.  In validation an original error is
+        # a scalar refusing a literal (`flowId: "x"`): the client's mistake, worded by the scalar.
+        if is_database_unavailable(original):
             code, message = "SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly."
         else:
             code, message = "INTERNAL_SERVER_ERROR", "Internal server error."

@@ -3,11 +3,16 @@
 Documents are parsed and validated once per distinct query text (an LRU
 cache), so a repeated query pays only for execution.  The node limit,
 which depends on the variables, is checked just before execution.  Each
-error is formatted for the client with its `extensions.code`.
+error is formatted for the client with its `extensions.code`.  An operation
+still running after REQUEST_TIMEOUT_MS is stopped at its next await and
+answered with `data: null` and SERVICE_UNAVAILABLE; heavy operations wait
+for a slot of the bulkhead (`graph.bulkhead`) within that time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -26,15 +31,20 @@ from graphql import (
     validate,
 )
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from graph.fast_execution import FastExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from graph.errors import format_error
+from graph.bulkhead import Bulkhead
+from graph.errors import RequestTimeout, format_error
+from graph.fast_execution import FastExecutionContext
 from graph.limits import NodeLimit, query_limit_rule
 from graph.settings import Settings
 
 __all__ = ["Executor", "Outcome", "Prepared"]
+
+log = logging.getLogger("flowgate.execution")
+
+_SUBSCRIPTION_OVER_HTTP = "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql, not over HTTP."
 
 
 @dataclass
@@ -86,6 +96,7 @@ class Executor:
         self.rules: Collection[type[ASTValidationRule]] = tuple(rules)
         self.hide_suggestions = not settings.introspection
         self.node_limit = NodeLimit(schema, settings.max_nodes)
+        self.bulkhead = Bulkhead(heavy_nodes=settings.heavy_query_nodes, concurrency=settings.heavy_query_concurrency)
         self._documents: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
@@ -123,21 +134,38 @@ class Executor:
         context: Any,
         request_id: str,
     ) -> Outcome:
-        too_complex = self.node_limit.check(document, operation_name, variables)
+        operation = get_operation_ast(document, operation_name)
+        if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
+            # Subscriptions stream their results: they are served by graph.websocket.
+            return _outcome([GraphQLError(_SUBSCRIPTION_OVER_HTTP, extensions={"code": "BAD_USER_INPUT"})], "execute", request_id)
+        nodes, too_complex = self.node_limit.measure(document, operation_name, variables)
         if too_complex is not None:
             return _outcome([too_complex], "execute", request_id)
-        result = execute(
-            self.schema,
-            document,
-            context_value=context,
-            variable_values=dict(variables) if variables else None,
-            operation_name=operation_name,
-            executor_class=FastExecutionContext,
-            hide_suggestions=self.hide_suggestions,
-        )
-        if not isinstance(result, ExecutionResult):
-            result = await result
+        try:
+            async with asyncio.timeout(self.settings.request_timeout_ms / 1000) as deadline, self.bulkhead.admit(nodes):
+                result = execute(
+                    self.schema,
+                    document,
+                    context_value=context,
+                    variable_values=dict(variables) if variables else None,
+                    operation_name=operation_name,
+                    executor_class=FastExecutionContext,
+                    hide_suggestions=self.hide_suggestions,
+                )
+                if not isinstance(result, ExecutionResult):
+                    result = await result
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            return self._timed_out(request_id)
         return self._format(result, request_id)
+
+    def _timed_out(self, request_id: str) -> Outcome:
+        log.warning("request %s: stopped at REQUEST_TIMEOUT_MS", request_id)
+        timeout = RequestTimeout(f"The request did not finish within {self.settings.request_timeout_ms} ms; try again shortly.")
+        error = format_error(GraphQLError(timeout.message, original_error=timeout), phase="execute", request_id=request_id)
+        error["extensions"]["requestId"] = request_id  # the log's warning has it too
+        return Outcome({"errors": [error], "data": None}, codes=[timeout.code])
 
     def _format(self, result: ExecutionResult, request_id: str) -> Outcome:
         if not result.errors:

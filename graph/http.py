@@ -3,11 +3,14 @@
 Follows the GraphQL-over-HTTP draft: GET for queries, POST with a JSON body,
 `application/graphql-response+json` (4xx for request errors) or legacy
 `application/json` (200 for GraphQL errors) as the client accepts.
-Browsers asking for HTML get GraphiQL.
+Browsers asking for HTML get GraphiQL.  Requests that a browser could have
+sent cross-site without a CORS preflight are refused (`graph.csrf`), and a
+request may name its document by hash (`graph.persisted`).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -21,30 +24,56 @@ from strawberry.http.ides import get_graphql_ide_html
 from db.reader import Reader
 from graph.auth import authenticate
 from graph.context import Context
-from graph.errors import Unauthenticated
+from graph.csrf import CSRF_MESSAGE, is_preflighted
+from graph.errors import ClientError, Unauthenticated
 from graph.execution import Executor, Outcome
 from graph.metrics import observe_request
+from graph.persisted import PersistedQuery, PersistedQueryNotFound, PersistedQueryNotInList, persisted_documents
 from graph.settings import Settings
 
 __all__ = ["GraphQLEndpoint"]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+# Apollo's value for persisted query errors: a cache must not keep "not found" once the query is registered.
+DO_NOT_CACHE = {"Cache-Control": "private, no-cache, must-revalidate"}
+
+log = logging.getLogger("flowgate.http")
 
 
 class RequestError(Exception):
-    """A request that is not a well-formed GraphQL-over-HTTP request."""
+    """A request that cannot be run as it stands, answered without executing anything.
 
-    def __init__(self, status: int, message: str, code: str = "BAD_USER_INPUT", headers: dict[str, str] | None = None) -> None:
+    `status` is the HTTP status; `json_status`, when given, replaces it for legacy
+    `application/json` responses (GraphQL-over-HTTP: 200 for every well-formed request).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = "BAD_USER_INPUT",
+        headers: dict[str, str] | None = None,
+        *,
+        json_status: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.headers = status, message, code, headers or {}
+        self.json_status = json_status
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return {"errors": [{"message": self.message, "extensions": {"code": self.code}}]}
 
 
 @dataclass(frozen=True)
 class GraphQLParams:
-    query: str
+    """One operation's request parameters; `query` is None only when `persisted` names the document."""
+
+    query: str | None
     variables: dict[str, Any] | None
     operation_name: str | None
+    persisted: PersistedQuery | None = None
 
 
 def _negotiate(accept: str | None) -> str | None:
@@ -80,22 +109,27 @@ def _negotiate(accept: str | None) -> str | None:
 def _params(payload: Any) -> GraphQLParams:
     """The parameters of one GraphQL-over-HTTP request; raises a 400 `RequestError` when malformed.
 
-    `query` must be a string; `variables` and `extensions` objects or null; `operationName`
-    a string or null (GraphQL-over-HTTP §Request Parameters).  `extensions` is checked and ignored.
+    `query` must be a string, unless `extensions.persistedQuery` names the document; `variables`
+    and `extensions` objects or null; `operationName` a string or null (GraphQL-over-HTTP
+    §Request Parameters).  Of `extensions`, only `persistedQuery` is read.
     """
     if not isinstance(payload, dict):
         raise RequestError(400, "The request body must be a JSON object.")
     query, variables, operation_name = payload.get("query"), payload.get("variables"), payload.get("operationName")
     extensions = payload.get("extensions")
-    if not isinstance(query, str):
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError(400, "`extensions` must be a JSON object.")
+    try:
+        persisted = PersistedQuery.from_extensions(extensions)
+    except ClientError as error:
+        raise RequestError(400, error.message, error.code) from None
+    if not (isinstance(query, str) or query is None and persisted is not None):
         raise RequestError(400, "The request must carry a `query` string.")
     if variables is not None and not isinstance(variables, dict):
         raise RequestError(400, "`variables` must be a JSON object.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError(400, "`operationName` must be a string.")
-    if extensions is not None and not isinstance(extensions, dict):
-        raise RequestError(400, "`extensions` must be a JSON object.")
-    return GraphQLParams(query, variables, operation_name)
+    return GraphQLParams(query, variables, operation_name, persisted)
 
 
 def _json_argument(request: Request, name: str) -> Any:
@@ -128,6 +162,7 @@ class GraphQLEndpoint:
         self.executor = executor
         self.reader = reader  # set by the app's lifespan when not given
         self.settings = settings
+        self.documents = persisted_documents(settings)
         self.cursor_secret = settings.jwt_secret.encode()
         self.graphiql_html = get_graphql_ide_html("graphiql")
 
@@ -136,13 +171,24 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
+        """The response to `request`; an unexpected exception is logged under the request id and masked."""
         if request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(self.graphiql_html)
         media_type = _negotiate(request.headers.get("accept"))
         request_id = uuid.uuid4().hex
         try:
+            return await self._handle(request, media_type, request_id)
+        except Exception:
+            log.exception("request %s: INTERNAL_SERVER_ERROR", request_id)
+            extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+            return self._respond({"errors": [{"message": "Internal server error.", "extensions": extensions}]}, 500, media_type or JSON)
+
+    async def _handle(self, request: Request, media_type: str | None, request_id: str) -> Response:
+        try:
             if request.method not in ("GET", "POST"):
                 raise RequestError(405, "GraphQL is served over GET and POST only.", headers={"Allow": "GET, POST"})
+            if self.settings.csrf_prevention and not is_preflighted(request.headers):
+                raise RequestError(400, CSRF_MESSAGE)
             if media_type is None:
                 raise RequestError(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
             params = await self._read(request)
@@ -156,12 +202,13 @@ class GraphQLEndpoint:
         )
         with observe_request() as observe:
             if isinstance(params, list):
-                outcomes = [await self._run(item, request.method, context, request_id) for item in params]
+                outcomes = [await self._run_batched(item, request.method, context, request_id) for item in params]
                 observe([code for outcome in outcomes for code in outcome.codes])
                 return self._respond([o.body for o in outcomes], 200, media_type)
             try:
                 outcome = await self._run(params, request.method, context, request_id)
             except RequestError as error:
+                observe([error.code])
                 return self._error(error, media_type)
             observe(outcome.codes)
         status = 400 if outcome.request_error and media_type == GRAPHQL_RESPONSE else 200
@@ -198,11 +245,14 @@ class GraphQLEndpoint:
         return b"".join(chunks)
 
     async def _run(self, params: GraphQLParams, method: str, context: Context, request_id: str) -> Outcome:
-        prepared = self.executor.prepare(params.query)
+        """The outcome of one operation; raises RequestError when it cannot run at all."""
+        query = self._document(params)
+        prepared = self.executor.prepare(query)
         if method == "GET" and prepared.operation_type(params.operation_name) not in (None, OperationType.QUERY):
             raise RequestError(405, "Only queries may be sent with GET; use POST.", headers={"Allow": "POST"})
         if prepared.errors:
             return self.executor.request_errors(prepared, request_id)
+        self.documents.remember(query, params.persisted)
         return await self.executor.execute(
             prepared.document,
             variables=params.variables,
@@ -211,11 +261,31 @@ class GraphQLEndpoint:
             request_id=request_id,
         )
 
+    async def _run_batched(self, params: GraphQLParams, method: str, context: Context, request_id: str) -> Outcome:
+        """`_run` for one operation of a batch: a request error answers that operation only."""
+        try:
+            return await self._run(params, method, context, request_id)
+        except RequestError as error:
+            return Outcome(error.body, request_error=True, codes=[error.code])
+
+    def _document(self, params: GraphQLParams) -> str:
+        """The text of the document the request runs, from its `query` or its persisted query."""
+        try:
+            return self.documents.resolve(params.query, params.persisted)
+        except PersistedQueryNotFound as error:
+            # Apollo Server answers 200 whatever the Accept header, and uncached, so that
+            # its clients see the body and retry with the query.
+            raise RequestError(200, error.message, error.code, DO_NOT_CACHE) from None
+        except PersistedQueryNotInList as error:
+            raise RequestError(400, error.message, error.code, DO_NOT_CACHE, json_status=200) from None
+        except ClientError as error:
+            raise RequestError(400, error.message, error.code) from None
+
     def _respond(self, body: Any, status: int, media_type: str) -> Response:
         return Response(orjson.dumps(body), status_code=status, media_type=f"{media_type}; charset=utf-8")
 
     def _error(self, error: RequestError, media_type: str) -> Response:
-        body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
-        response = self._respond(body, error.status, media_type)
+        status = error.json_status if error.json_status is not None and media_type == JSON else error.status
+        response = self._respond(error.body, status, media_type)
         response.headers.update(error.headers)
         return response

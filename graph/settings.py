@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from db.settings import DatabaseSettings
@@ -39,6 +40,17 @@ class Settings:
     max_nodes: int = 100_000
     max_body_bytes: int = 100_000
     max_batch_size: int = 10
+    request_timeout_ms: int = 10_000
+    heavy_query_nodes: int = 5_000
+    heavy_query_concurrency: int = 2
+    workers: int = 1
+    csrf_prevention: bool = True
+    apq_cache_size: int = 1024
+    trusted_documents: Path | None = None
+    max_websocket_connections: int = 1000
+    max_subscriptions_per_connection: int = 50
+    websocket_keepalive_seconds: float = 15.0
+    subscription_coalesce_ms: int = 250
 
     def __post_init__(self) -> None:
         if self.environment not in ("development", "production"):
@@ -47,6 +59,27 @@ class Settings:
             raise ValueError("JWT_SECRET must be set in production.")
         if len(self.jwt_secret.encode()) < 32:
             raise ValueError("JWT_SECRET must be at least 32 bytes long (HS256).")
+        for name, value in (
+            ("REQUEST_TIMEOUT_MS", self.request_timeout_ms),
+            ("HEAVY_QUERY_NODES", self.heavy_query_nodes),
+            ("HEAVY_QUERY_CONCURRENCY", self.heavy_query_concurrency),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1.")
+        if self.workers < 1:
+            raise ValueError("WEB_CONCURRENCY must be at least 1.")
+        if self.apq_cache_size < 1:
+            raise ValueError("APQ_CACHE_SIZE must be at least 1.")
+        if self.trusted_documents is not None and not self.trusted_documents.is_file():
+            raise ValueError(f"TRUSTED_DOCUMENTS must name a manifest file; {self.trusted_documents} is not one.")
+        if self.max_websocket_connections < 1:
+            raise ValueError("MAX_WEBSOCKET_CONNECTIONS must be at least 1.")
+        if self.max_subscriptions_per_connection < 1:
+            raise ValueError("MAX_SUBSCRIPTIONS_PER_CONNECTION must be at least 1.")
+        if self.websocket_keepalive_seconds <= 0:
+            raise ValueError("WEBSOCKET_KEEPALIVE_SECONDS must be more than 0.")
+        if not 0 <= self.subscription_coalesce_ms <= 10_000:
+            raise ValueError("SUBSCRIPTION_COALESCE_MS must be between 0 and 10000.")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +99,17 @@ class Settings:
             max_nodes=int(env.get("MAX_NODES", "100000")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "100000")),
             max_batch_size=int(env.get("MAX_BATCH_SIZE", "10")),
+            request_timeout_ms=int(env.get("REQUEST_TIMEOUT_MS", "10000")),
+            heavy_query_nodes=int(env.get("HEAVY_QUERY_NODES", "5000")),
+            heavy_query_concurrency=int(env.get("HEAVY_QUERY_CONCURRENCY", "2")),
+            workers=int(env.get("WEB_CONCURRENCY", "1")),
+            csrf_prevention=_flag(env.get("CSRF_PREVENTION", "true")),
+            apq_cache_size=int(env.get("APQ_CACHE_SIZE", "1024")),
+            trusted_documents=Path(env["TRUSTED_DOCUMENTS"]) if env.get("TRUSTED_DOCUMENTS") else None,
+            max_websocket_connections=int(env.get("MAX_WEBSOCKET_CONNECTIONS", "1000")),
+            max_subscriptions_per_connection=int(env.get("MAX_SUBSCRIPTIONS_PER_CONNECTION", "50")),
+            websocket_keepalive_seconds=float(env.get("WEBSOCKET_KEEPALIVE_SECONDS", "15")),
+            subscription_coalesce_ms=int(env.get("SUBSCRIPTION_COALESCE_MS", "250")),
         )
 
     @property

@@ -8,13 +8,15 @@ and every test starts from empty tables.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -217,3 +219,67 @@ async def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFacto
         yield url
     finally:
         stop(process)
+
+
+# More served gateways, and npm packages for interoperability tests
+
+
+@asynccontextmanager
+async def serving(settings: Settings, log_dir: Path, **env: str) -> AsyncIterator[str]:
+    """The base URL of `python -m graph serve` (one worker) for `settings`' schema and JWT secret, with `env` on top.
+
+    The server stops when the block ends; its output is in `log_dir / "serve.log"`.
+    """
+    port = free_port()
+    log = log_dir / "serve.log"
+    environment = command_env(
+        HOST="127.0.0.1", PORT=str(port), DB_SCHEMA=settings.database.schema, JWT_SECRET=settings.jwt_secret, **env
+    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graph", "serve", "--workers", "1"],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        stop(process)
+
+
+NPM_PREFIX = ROOT / ".cache" / "npm"
+NPM_INSTALL_TIMEOUT_SECONDS = 180
+
+
+def _npm_installed_major(name: str) -> int | None:
+    manifest = NPM_PREFIX / "node_modules" / name / "package.json"
+    if not manifest.is_file():
+        return None
+    return int(json.loads(manifest.read_text())["version"].split(".")[0])
+
+
+def npm_packages(majors: Mapping[str, int]) -> Path:
+    """The git-ignored npm prefix `.cache/npm`, holding each package of `majors` at its major version.
+
+    Installs the packages that are missing or of another major version;
+    fails the test, naming what it needs, without Node.js and npm on PATH.
+    """
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        pytest.fail("This test needs Node.js 20+ with npm on PATH; install Node.js.")
+    missing = [f"{name}@{major}" for name, major in majors.items() if _npm_installed_major(name) != major]
+    if missing:
+        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), *missing],
+            capture_output=True,
+            timeout=NPM_INSTALL_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"`npm install {' '.join(missing)}` failed:\n{result.stderr.decode()}")
+    return NPM_PREFIX

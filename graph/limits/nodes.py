@@ -205,24 +205,30 @@ class NodeLimit:
     def check(
         self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
     ) -> GraphQLError | None:
-        """A QUERY_TOO_COMPLEX error when the selected operation is over the limit, else None.
+        """A QUERY_TOO_COMPLEX error when the selected operation is over the limit, else None (see `measure`)."""
+        return self.measure(document, operation_name, variables)[1]
 
-        None too when the operation cannot be selected or a page size
+    def measure(
+        self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+    ) -> tuple[int, GraphQLError | None]:
+        """The nodes the selected operation may return, and a QUERY_TOO_COMPLEX error when that is over the limit.
+
+        (0, None) when the operation cannot be selected or a page size
         variable cannot be coerced: execution reports those.
         """
         counted = self._counted(document, operation_name)
         if counted is None:
-            return None
+            return 0, None
         coerced: VariableValues | None = None
         if counted.variables:
             values = get_variable_values(self.schema, counted.variables, dict(variables or {}))
             if not isinstance(values, VariableValues):
-                return None
+                return 0, None
             coerced = values
         nodes = counted.count.total(coerced)
         if nodes <= self.max_nodes:
-            return None
-        return validation_error(
+            return nodes, None
+        return nodes, validation_error(
             f"The query may return up to {nodes:,} nodes; the limit is {self.max_nodes:,}.",
             "QUERY_TOO_COMPLEX",
             counted.operation,

@@ -16,8 +16,6 @@ import json
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
-import orjson
-
 from db.migrate import migrate
 from db.seed.bench import BENCH_TENANT, seed_bench
 from db.settings import DatabaseSettings
@@ -25,6 +23,7 @@ from graph.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
+from tests.bench.queries import first_flow_id, graphql_request
 from tests.bench.servers import PYTHON, ROOT, free_port, peak_rss_mb, running, sql_statements_total
 
 UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
@@ -51,23 +50,8 @@ class Row:
     statements_per_request: float | None = None
 
 
-def _graphql_request(token: str, query: str, variables: dict) -> bytes:
-    body = orjson.dumps({"query": query, "variables": variables})
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    return request_bytes("POST", "/graphql", headers=headers, body=body)
-
-
-async def _first_flow_id(port: int, token: str) -> str:
-    from tests.bench.load import _Connection
-
-    connection = await _Connection.open(port)
-    body = await connection.send(_graphql_request(token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))
-    connection.close()
-    return orjson.loads(body)["data"]["masterFlows"]["nodes"][0]["flowId"]
-
-
 async def _measure(scenario: Scenario, gateway: int, limit: int, token: str, args: argparse.Namespace, *, load: bool) -> Row:
-    graphql = _graphql_request(token, scenario.graphql, scenario.variables)
+    graphql = graphql_request(token, scenario.graphql, scenario.variables)
     raw = request_bytes("GET", scenario.raw_target)
     before = await sql_statements_total(gateway)
     gateway_latency, limit_latency = await measure_latencies([(gateway, graphql), (limit, raw)], count=args.count)
@@ -101,7 +85,7 @@ def _print_table(title: str, rows: list[Row]) -> None:
 
 
 async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -> dict:
-    flow_id = await _first_flow_id(gateway, token)
+    flow_id = await first_flow_id(gateway, token)
     detail = lambda n: Scenario(  # noqa: E731
         f"(a) flow detail, {n} records", queries.FLOW_DETAIL, {"flowId": flow_id, "records": n},
         "/detail?" + urlencode({"flow_id": flow_id, "records": n}),
@@ -125,7 +109,7 @@ async def _throughput_with_workers(args: argparse.Namespace, token: str, workers
     command = [PYTHON, "-m", "graph", "serve", "--workers", str(workers)]
     with running(command, port, {"HOST": "127.0.0.1"}):
         await asyncio.sleep(1.0)
-        request = _graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
+        request = graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
         await measure_latencies([(port, request)], count=20)  # warm up
         return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds))
 

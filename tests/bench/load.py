@@ -5,9 +5,20 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Latency", "measure_latencies", "measure_throughput", "request_bytes"]
+import orjson
+
+__all__ = [
+    "Latency",
+    "Sample",
+    "generate_load",
+    "measure_latencies",
+    "measure_throughput",
+    "request_bytes",
+    "stop_after",
+]
 
 
 def request_bytes(method: str, target: str, *, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
@@ -26,17 +37,20 @@ class _Connection:
     async def open(cls, port: int) -> _Connection:
         return cls(*await asyncio.open_connection("127.0.0.1", port))
 
-    async def send(self, request: bytes) -> bytes:
-        """Send one request and return the response body; raises unless the status is 200."""
+    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+        """Send one request; the response's status and body."""
         self.writer.write(request)
         head = await self.reader.readuntil(b"\r\n\r\n")
-        status = head[9:12]
         length = next(
             int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
         )
-        body = await self.reader.readexactly(length)
-        if status != b"200":
-            raise RuntimeError(f"HTTP {status.decode()}: {body[:300]!r}")
+        return int(head[9:12]), await self.reader.readexactly(length)
+
+    async def send(self, request: bytes) -> bytes:
+        """Send one request and return the response body; raises unless the status is 200."""
+        status, body = await self.exchange(request)
+        if status != 200:
+            raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
         return body
 
     def close(self) -> None:
@@ -79,22 +93,84 @@ async def measure_latencies(
     return [_latency(series, body) for series, body in zip(samples, bodies, strict=True)]
 
 
-async def measure_throughput(port: int, request: bytes, *, concurrency: int, seconds: float) -> float:
-    """Requests per second with `concurrency` connections looping for `seconds`."""
-    connections = [await _Connection.open(port) for _ in range(concurrency)]
-    deadline = time.perf_counter() + seconds
-    done = 0
+@dataclass(frozen=True)
+class Sample:
+    """One request of `generate_load`.
 
-    async def loop(connection: _Connection) -> None:
-        nonlocal done
-        while time.perf_counter() < deadline:
-            await connection.send(request)
-            done += 1
+    `started` is on the `time.monotonic` clock; `status` is 0 when the
+    connection failed or no answer came within the timeout; `codes` are the
+    `extensions.code` of the GraphQL errors in the response, in order.
+    """
 
-    started = time.perf_counter()
-    try:
-        await asyncio.gather(*(loop(c) for c in connections))
-    finally:
-        for connection in connections:
+    request: int
+    started: float
+    seconds: float
+    status: int
+    codes: tuple[str, ...]
+
+
+def _codes(body: bytes) -> tuple[str, ...]:
+    if b'"errors"' not in body:
+        return ()
+    errors = orjson.loads(body).get("errors") or []
+    return tuple(error.get("extensions", {}).get("code", "") for error in errors)
+
+
+def stop_after(seconds: float) -> asyncio.Event:
+    """An event that is set `seconds` from now."""
+    event = asyncio.Event()
+    asyncio.get_running_loop().call_later(seconds, event.set)
+    return event
+
+
+async def generate_load(
+    port: int,
+    requests: Sequence[bytes],
+    *,
+    concurrency: int,
+    stop: asyncio.Event,
+    record: Callable[[Sample], None],
+    timeout: float = 30.0,
+) -> None:
+    """Send `requests` in turn over `concurrency` keep-alive connections until `stop` is set.
+
+    Never raises for a failed request: each one is passed to `record`, and a
+    connection that fails or gives no answer within `timeout` seconds is
+    replaced by a new one.
+    """
+    turn = 0
+
+    async def loop() -> None:
+        nonlocal turn
+        connection: _Connection | None = None
+        while not stop.is_set():
+            index, turn = turn % len(requests), turn + 1
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(timeout):
+                    connection = connection or await _Connection.open(port)
+                    status, body = await connection.exchange(requests[index])
+            except (OSError, asyncio.IncompleteReadError, TimeoutError):
+                status, body = 0, b""
+                if connection is not None:
+                    connection.close()
+                connection = None
+            record(Sample(index, started, time.monotonic() - started, status, _codes(body)))
+            if status == 0:
+                await asyncio.sleep(0.05)  # the server may be down: do not spin
+        if connection is not None:
             connection.close()
-    return done / (time.perf_counter() - started)
+
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+
+
+async def measure_throughput(port: int, request: bytes, *, concurrency: int, seconds: float) -> float:
+    """Requests per second with `concurrency` connections looping for `seconds`; raises unless all got 200."""
+    samples: list[Sample] = []
+    started = time.perf_counter()
+    await generate_load(port, [request], concurrency=concurrency, stop=stop_after(seconds), record=samples.append)
+    elapsed = time.perf_counter() - started
+    failed = [sample for sample in samples if sample.status != 200]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(samples)} requests failed, the first with HTTP {failed[0].status}")
+    return len(samples) / elapsed

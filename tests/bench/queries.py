@@ -1,6 +1,25 @@
-"""The headline GraphQL queries of the benchmark, with their page sizes as variables."""
+"""The headline GraphQL queries of the benchmark, with their page sizes as variables, and requests for them."""
 
 from __future__ import annotations
+
+import orjson
+
+from tests.bench.load import _Connection, request_bytes
+
+
+def graphql_request(token: str, query: str, variables: dict) -> bytes:
+    """The bytes of a GraphQL POST with `token` as its bearer token."""
+    body = orjson.dumps({"query": query, "variables": variables})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return request_bytes("POST", "/graphql", headers=headers, body=body)
+
+
+async def first_flow_id(port: int, token: str) -> str:
+    """The flow ID of the first master flow the token's tenant sees."""
+    connection = await _Connection.open(port)
+    body = await connection.send(graphql_request(token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))
+    connection.close()
+    return orjson.loads(body)["data"]["masterFlows"]["nodes"][0]["flowId"]
 
 FLOW_DETAIL = """
 query FlowDetail($flowId: UUID!, $records: Int!) {

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["free_port", "peak_rss_mb", "running", "sql_statements_total"]
+__all__ = ["child_pids", "free_port", "peak_rss_mb", "rss_mb", "running", "sql_statements_total"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,11 +39,14 @@ def _wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 6
 
 
 @contextmanager
-def running(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
-    """Run a server until the block ends (SIGTERM, then SIGKILL after 10 s)."""
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+def running(
+    command: list[str], port: int, env: dict[str, str] | None = None, *, log: Path | None = None
+) -> Iterator[subprocess.Popen]:
+    """Run a server until the block ends (SIGTERM, then SIGKILL after 10 s); its output goes to `log`, if given."""
+    with log.open("ab") if log else open(os.devnull, "wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         _wait_until_serving(port, process)
         yield process
@@ -56,20 +59,30 @@ def running(command: list[str], port: int, env: dict[str, str] | None = None) ->
             process.wait()
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (uvicorn's workers), from /proc."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         found += [int(child) for child in task.read_text().split()]
     return found
 
 
+def _memory_mb(pid: int, field: str) -> float:
+    total = 0
+    for each in [pid, *child_pids(pid)]:
+        status = Path(f"/proc/{each}/status").read_text()
+        total += int(re.search(rf"{field}:\s+(\d+) kB", status).group(1))
+    return total / 1024
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory of a process and its children, in MiB (VmHWM)."""
-    total = 0
-    for each in [pid, *_children(pid)]:
-        status = Path(f"/proc/{each}/status").read_text()
-        total += int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    return total / 1024
+    return _memory_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children now, in MiB (VmRSS)."""
+    return _memory_mb(pid, "VmRSS")
 
 
 async def sql_statements_total(port: int) -> float:

@@ -1,15 +1,16 @@
-"""Migrations build the platform's tables in any schema, idempotently, with the gateway's indexes."""
+"""Migrations build the platform's tables in any schema, idempotently, with the gateway's indexes and change triggers; they downgrade cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
 
+from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from db.engine import asyncpg_url, create_admin_engine, plain_url
-from db.migrate import migrate
+from db.migrate import alembic_config, migrate
 
 
 async def _run(database, *statements: str) -> list[str]:
@@ -51,3 +52,37 @@ def test_a_pasted_postgres_url_becomes_an_asyncpg_url():
 
 def test_a_driver_specific_url_becomes_the_plain_form_asyncpg_takes():
     assert plain_url("postgresql+asyncpg://u:p@db/platform") == "postgresql://u:p@db/platform"
+
+
+def test_downgrading_to_0001_drops_the_notification_triggers_and_functions(settings):
+    database = replace(settings.database, schema="flowgate_downgrade_test")
+    flowgate_objects = (
+        "SELECT tgname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid JOIN pg_namespace ON pg_namespace.oid = relnamespace"
+        " WHERE nspname = 'flowgate_downgrade_test' AND tgname LIKE 'flowgate%'"
+        " UNION ALL SELECT proname FROM pg_proc JOIN pg_namespace ON pg_namespace.oid = pronamespace"
+        " WHERE nspname = 'flowgate_downgrade_test'"
+    )
+    asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_downgrade_test CASCADE"))
+    try:
+        migrate(database)
+        upgraded = asyncio.run(_run(database, flowgate_objects))
+        command.downgrade(alembic_config(database), "0001")
+        downgraded = asyncio.run(_run(database, flowgate_objects))
+    finally:
+        asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_downgrade_test CASCADE"))
+
+    assert sorted(upgraded) == [
+        "flowgate_data_import_changed",
+        "flowgate_discovery_flow_changed",
+        "flowgate_master_flow_changed",
+        "flowgate_notify",
+        "flowgate_notify",
+        "flowgate_notify",
+        "flowgate_notify_delete",
+        "flowgate_notify_flow_changed",
+        "flowgate_notify_import_changed",
+        "flowgate_notify_insert",
+        "flowgate_notify_update",
+        "flowgate_raw_records_changed",
+    ]
+    assert downgraded == []

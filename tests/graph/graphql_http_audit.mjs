@@ -3,7 +3,9 @@
 // status is "ok", or "error" / "warn" / "notice" for a failed MUST / SHOULD / MAY.
 //
 // Usage: FLOWGATE_TOKEN=<jwt> node graphql_http_audit.mjs <npm prefix with graphql-http> <endpoint URL>
-// Every request carries `Authorization: Bearer $FLOWGATE_TOKEN`.
+// Every request carries `Authorization: Bearer $FLOWGATE_TOKEN` and `GraphQL-Require-Preflight: 1`:
+// the audit is a non-browser client, and like any such client it tells the gateway's CSRF prevention
+// (graph/csrf.py) that no browser could have sent its GETs cross-site unpreflighted.
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ const { auditServer } = createRequire(join(prefix, 'package.json'))('graphql-htt
 function fetchFn(input, init = {}) {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${token}`);
+  headers.set('graphql-require-preflight', '1');
   return fetch(input, { ...init, headers });
 }
 

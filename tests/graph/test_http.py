@@ -29,6 +29,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 FLOW_QUERY = "query ($flowId: UUID!) { masterFlow(flowId: $flowId) { flowId name } }"
 UNREACHABLE_DATABASE_URL = "postgresql://postgres@127.0.0.1:1/postgres"
+# What a non-browser client sends with a GET or a form-encoded POST to pass CSRF prevention (see test_csrf.py).
+PREFLIGHT = {"GraphQL-Require-Preflight": "1"}
 
 
 @asynccontextmanager
@@ -58,7 +60,7 @@ async def test_get_executes_a_query_from_the_query_string(http, graphql, db, ten
     response = await http.get(
         "/graphql",
         params={"query": FLOW_QUERY, "variables": orjson.dumps({"flowId": str(flow["flow_id"])}).decode()},
-        headers=graphql.headers(tenant),
+        headers={**graphql.headers(tenant), **PREFLIGHT},
     )
 
     assert response.status_code == 200, response.text
@@ -72,7 +74,7 @@ async def test_a_mutation_over_get_is_refused_with_405_allowing_post(http, graph
     response = await http.get(
         "/graphql",
         params={"query": "mutation { __typename }"},
-        headers={**graphql.headers(tenant), "Accept": GRAPHQL_RESPONSE},
+        headers={**graphql.headers(tenant), **PREFLIGHT, "Accept": GRAPHQL_RESPONSE},
     )
 
     assert response.status_code == 405, response.text
@@ -111,7 +113,9 @@ async def test_a_post_body_that_is_not_json_is_a_bad_request(http, graphql, tena
 
 async def test_a_post_as_text_plain_is_an_unsupported_media_type(http, graphql, tenant):
     response = await http.post(
-        "/graphql", content=b'{"query": "{ __typename }"}', headers={**graphql.headers(tenant), "Content-Type": "text/plain"}
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={**graphql.headers(tenant), **PREFLIGHT, "Content-Type": "text/plain"},
     )
 
     assert response.status_code == 415

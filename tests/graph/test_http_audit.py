@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -21,51 +20,23 @@ import pytest
 from db.tenancy import Tenant
 from graph.auth import issue_token
 from graph.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import npm_packages
 
 GRAPHQL_HTTP_MAJOR = 1
-NPM_PREFIX = ROOT / ".cache" / "npm"
 AUDIT_SCRIPT = Path(__file__).with_name("graphql_http_audit.mjs")
-INSTALL_TIMEOUT_SECONDS = 180
 AUDIT_TIMEOUT_SECONDS = 60
-
-
-def required_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"The GraphQL-over-HTTP audit needs `{name}` (Node.js 20+ with npm) on PATH; install Node.js.")
-    return path
-
-
-def installed_major(prefix: Path) -> int | None:
-    """The major version of graphql-http under `prefix`, or None when it is not installed."""
-    manifest = prefix / "node_modules" / "graphql-http" / "package.json"
-    if not manifest.is_file():
-        return None
-    return int(json.loads(manifest.read_text())["version"].split(".")[0])
 
 
 @pytest.fixture(scope="session")
 def graphql_http() -> Path:
     """The npm prefix holding graphql-http@GRAPHQL_HTTP_MAJOR, installed there unless already present."""
-    npm = required_tool("npm")
-    if installed_major(NPM_PREFIX) != GRAPHQL_HTTP_MAJOR:
-        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), f"graphql-http@{GRAPHQL_HTTP_MAJOR}"],
-            capture_output=True,
-            timeout=INSTALL_TIMEOUT_SECONDS,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"`npm install graphql-http@{GRAPHQL_HTTP_MAJOR}` failed:\n{result.stderr.decode()}")
-    return NPM_PREFIX
+    return npm_packages({"graphql-http": GRAPHQL_HTTP_MAJOR})
 
 
 def audit(prefix: Path, url: str, token: str) -> list[dict[str, Any]]:
     """The audit results printed by the Node script (see its header for their shape)."""
     result = subprocess.run(
-        [required_tool("node"), str(AUDIT_SCRIPT), str(prefix), url],
+        ["node", str(AUDIT_SCRIPT), str(prefix), url],
         env={**os.environ, "FLOWGATE_TOKEN": token},
         capture_output=True,
         timeout=AUDIT_TIMEOUT_SECONDS,

@@ -25,6 +25,14 @@ def test_query_has_exactly_the_two_master_flow_fields():
     assert get_named_type(query.fields["masterFlows"].type).name == "MasterFlowConnection"
 
 
+def test_subscription_has_exactly_the_master_flow_changed_field():
+    subscription = schema._schema.subscription_type
+
+    assert set(subscription.fields) == {"masterFlowChanged"}
+    assert list(subscription.fields["masterFlowChanged"].args) == ["flowId"]
+    assert get_named_type(subscription.fields["masterFlowChanged"].type).name == "MasterFlow"
+
+
 def test_there_is_no_mutation_no_node_interface_and_no_node_field():
     assert schema._schema.mutation_type is None
     assert "Node" not in schema._schema.type_map
@@ -42,7 +50,7 @@ def test_the_master_flow_id_is_the_only_id_field_or_argument_anywhere():
                     if ID_NAME.search(arg_name) or get_named_type(arg.type).name in ("ID", "UUID"):
                         id_like.append(f"{named.name}.{field_name}({arg_name})")
 
-    assert sorted(id_like) == ["MasterFlow.flowId", "Query.masterFlow(flowId)"]
+    assert sorted(id_like) == ["MasterFlow.flowId", "Query.masterFlow(flowId)", "Subscription.masterFlowChanged(flowId)"]
 
 
 def test_discovery_flows_data_imports_and_records_carry_no_id_field():
@@ -80,13 +88,13 @@ def test_the_committed_schema_graphql_matches_the_code():
     assert (ROOT / "schema.graphql").read_text() == sdl()
 
 
-async def test_introspection_over_http_lists_only_the_two_root_fields(graphql, tenant):
-    data = await graphql.data("{ __schema { queryType { fields { name } } mutationType { name } subscriptionType { name } } }", tenant)
+async def test_introspection_over_http_lists_only_the_two_query_fields_and_the_one_subscription(graphql, tenant):
+    data = await graphql.data("{ __schema { queryType { fields { name } } mutationType { name } subscriptionType { name fields { name } } } }", tenant)
 
     assert data == {
         "__schema": {
             "queryType": {"fields": [{"name": "masterFlow"}, {"name": "masterFlows"}]},
             "mutationType": None,
-            "subscriptionType": None,
+            "subscriptionType": {"name": "Subscription", "fields": [{"name": "masterFlowChanged"}]},
         }
     }

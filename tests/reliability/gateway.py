@@ -1,0 +1,97 @@
+"""The gateway as a real process (`python -m graph serve`) over the tests' own cluster, and its sessions there."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from db.settings import DatabaseSettings
+from db.tables import master_flows
+from graph.settings import DEVELOPMENT_JWT_SECRET
+from tests.bench.servers import PYTHON, free_port, running
+
+__all__ = ["Gateway", "blocked_backend", "eventually", "gateway_backends", "locked_flows", "serving"]
+
+
+@dataclass(frozen=True)
+class Gateway:
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def serving(database: DatabaseSettings, log: Path, *, workers: int | None = 1, **env: str) -> Iterator[Gateway]:
+    """`python -m graph serve` on `database` until the block ends (then SIGTERM); `env` adds settings.
+
+    `workers=None` passes no `--workers`, so WEB_CONCURRENCY decides.  Tokens
+    of the development secret are valid.  Returns once the port accepts
+    connections, which may be before the database is reachable.
+    """
+    assert database.url is not None, "the gateway must not start the embedded server"
+    command = [PYTHON, "-m", "graph", "serve", *(["--workers", str(workers)] if workers else [])]
+    settings = {
+        "DATABASE_URL": database.url,
+        "DB_SCHEMA": database.schema,
+        "HOST": "127.0.0.1",
+        "JWT_SECRET": DEVELOPMENT_JWT_SECRET,
+        "FLOWGATE_ENV": "development",
+        "WEB_CONCURRENCY": "1",
+        **env,
+    }
+    port = free_port()
+    with running(command, port, settings, log=log) as process:
+        yield Gateway(port, process)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.05) -> float:
+    """Seconds until `check()` first holds; raises TimeoutError after `within` seconds."""
+    started = time.monotonic()
+    async with asyncio.timeout(within):
+        while not await check():
+            await asyncio.sleep(every)
+    return time.monotonic() - started
+
+
+async def gateway_backends(admin: asyncpg.Connection) -> list[asyncpg.Record]:
+    """The server sessions of the gateway's pools (`application_name` = `flowgate:<pid>`), with their state."""
+    await admin.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction, statistics are a snapshot
+    return await admin.fetch(
+        "SELECT pid, application_name, state, wait_event_type FROM pg_stat_activity"
+        " WHERE application_name LIKE 'flowgate:%' AND pid <> pg_backend_pid()"
+    )
+
+
+@asynccontextmanager
+async def locked_flows(admin: asyncpg.Connection, database: DatabaseSettings) -> AsyncIterator[None]:
+    """Hold an exclusive lock on the master flows table, so that reading it blocks, until the block ends."""
+    transaction = admin.transaction()
+    await transaction.start()
+    await admin.execute(f"LOCK TABLE {database.schema}.{master_flows.name} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):  # the test may have crashed the server
+            await transaction.rollback()
+
+
+async def blocked_backend(admin: asyncpg.Connection) -> int:
+    """The pid of the gateway session that waits for a lock (within 5 s)."""
+    pids: list[int] = []
+
+    async def found() -> bool:
+        pids[:] = [row["pid"] for row in await gateway_backends(admin) if row["wait_event_type"] == "Lock"]
+        return bool(pids)
+
+    await eventually(found, within=5)
+    return pids[0]
