@@ -21,19 +21,14 @@ recorded, or, when non-null, nulls the nearest nullable ancestor.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from graphql import (
-    GraphQLEnumType,
     GraphQLError,
-    GraphQLField,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList
@@ -42,46 +37,21 @@ from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-__all__ = ["BatchResolver", "FastExecutionContext", "batched"]
+from graph.fast_execution.plan import (
+    BATCHED,
+    COMPOSITE,
+    LEAF,
+    OTHER,
+    FieldKind,
+    Step,
+    completes_as_objects,
+    concrete_object,
+    field_kind,
+    object_list_item,
+    unwrap,
+)
 
-BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any]], Awaitable[list[Any]]]
-"""`(sources, context, arguments) -> one value (or Exception) per source`, arguments by GraphQL name."""
-
-_BATCH = "flowgate.batch"
-
-
-def batched(resolver: BatchResolver) -> dict[str, BatchResolver]:
-    """Field metadata that lets the fast executor resolve a field for a whole level at once.
-
-    Use as `@strawberry.field(metadata=batched(fn))`; the field's own resolver
-    must give the same result as `fn([self], ...)[0]` (the stock executor and
-    subscriptions use it).
-    """
-    return {_BATCH: resolver}
-
-
-_LEAF, _COMPOSITE, _BATCHED, _OTHER = range(4)
-
-
-@dataclass(frozen=True)
-class _FieldKind:
-    """How a (type, field) resolves, decided once per process."""
-
-    kind: int
-    attribute: str = ""
-    serialize: Callable[[Any], Any] | None = None
-    non_null: bool = False
-    batch: BatchResolver | None = None
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One response key of a compiled selection set."""
-
-    name: str
-    field: _FieldKind
-    field_def: GraphQLField | None
-    field_details_list: FieldDetailsList
+__all__ = ["FastExecutionContext"]
 
 
 class _Failed:
@@ -93,84 +63,19 @@ class _Failed:
         self.error = error
 
 
-def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
-    return (type_.of_type, True) if isinstance(type_, GraphQLNonNull) else (type_, False)
-
-
-def _concrete_object(type_: GraphQLOutputType) -> GraphQLObjectType | None:
-    """`type_` if it is an object type whose values need no runtime type check."""
-    return type_ if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None else None
-
-
-def _object_list_item(type_: GraphQLOutputType) -> tuple[GraphQLObjectType | None, bool]:
-    """The item type of a list of concrete objects, and whether items are non-null."""
-    if not isinstance(type_, GraphQLList):
-        return None, False
-    item, items_non_null = _unwrap(type_.of_type)
-    return _concrete_object(item), items_non_null
-
-
-def _completes_as_objects(type_: GraphQLOutputType) -> bool:
-    named, _ = _unwrap(type_)
-    return _concrete_object(named) is not None or _object_list_item(named)[0] is not None
-
-
-_INT_RANGE = range(-(2**31), 2**31)
-
-
-def _exact(kind: type, fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A serializer passing values of exactly `kind` through, and others to `fallback`."""
-    return lambda value: value if type(value) is kind else fallback(value)
-
-
-def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    """`leaf.serialize`, with shortcuts for the values the database hands over.
-
-    Built-in scalars pass values of their exact Python type through (the
-    stock serializers spend most of their time checking other types), and
-    strawberry enums map a member to its name by dict lookup instead of a
-    scan.  Anything else, or a value the shortcut does not know (None from the
-    enum lookup), takes the stock serializer or path.
-    """
-    wrapped = getattr(leaf, "wrapped_cls", None)
-    if isinstance(leaf, GraphQLEnumType) and wrapped is not None:
-        names = {member: name for name, value in leaf.values.items() for member in wrapped if member.value == value.value}
-        return names.get
-    stock = leaf.serialize
-    if leaf.name == "Int":
-        return lambda value: value if type(value) is int and value in _INT_RANGE else stock(value)
-    shortcuts = {"String": str, "Boolean": bool, "Float": float}
-    return _exact(shortcuts[leaf.name], stock) if leaf.name in shortcuts else stock
-
-
-def _field_kind(field_def: GraphQLField | None) -> _FieldKind:
-    definition = field_def.extensions.get("strawberry-definition") if field_def else None
-    if definition is None:
-        return _FieldKind(_OTHER)
-    named, non_null = _unwrap(field_def.type)
-    batch = (definition.metadata or {}).get(_BATCH)
-    if batch is not None and _completes_as_objects(field_def.type):
-        return _FieldKind(_BATCHED, non_null=non_null, batch=batch)
-    plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
-    if plain and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-        return _FieldKind(_LEAF, definition.python_name, _serializer(named), non_null)
-    if plain and _completes_as_objects(field_def.type):
-        return _FieldKind(_COMPOSITE, definition.python_name, non_null=non_null)
-    return _FieldKind(_OTHER)
-
 
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor with concrete objects completed level by level."""
 
-    _kinds: ClassVar[dict[tuple[str, str], _FieldKind]] = {}
+    _kinds: ClassVar[dict[tuple[str, str], FieldKind]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._compiled: dict[int, tuple[Any, list[_Step]]] = {}
+        self._compiled: dict[int, tuple[Any, list[Step]]] = {}
 
     # -- compiling -------------------------------------------------------
 
-    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Step]:
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Step]:
         cached = self._compiled.get(id(grouped_field_set))
         if cached is not None:
             return cached[1]
@@ -181,10 +86,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             key = (parent_type.name, field_name)
             field = self._kinds.get(key)
             if field is None:
-                field = self._kinds[key] = _field_kind(field_def)
-            if field.kind in (_LEAF, _COMPOSITE) and field_details_list[0].node.arguments:
-                field = _FieldKind(_OTHER)
-            steps.append(_Step(name, field, field_def, field_details_list))
+                field = self._kinds[key] = field_kind(field_def)
+            if field.kind in (LEAF, COMPOSITE) and field_details_list[0].node.arguments:
+                field = FieldKind(OTHER)
+            steps.append(Step(name, field, field_def, field_details_list))
         # Keep the field set alive with its steps, so its id is never reused while cached.
         self._compiled[id(grouped_field_set)] = (grouped_field_set, steps)
         return steps
@@ -200,7 +105,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if result is None or isinstance(result, Exception) or self.middleware_manager or not _completes_as_objects(return_type):
+        if result is None or isinstance(result, Exception) or self.middleware_manager or not completes_as_objects(return_type):
             return super().complete_value(return_type, field_details_list, info, path, result, position_context)
         slot: list[Any] = [None]
         failed: list[GraphQLError | None] = [None]
@@ -262,9 +167,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         `failed[i]` gets the error when the value's failure must null its
         parent.  Returns an awaitable when nested completion is asynchronous.
         """
-        named, non_null = _unwrap(return_type)
-        object_type = _concrete_object(named)
-        item_type, items_non_null = _object_list_item(named)
+        named, non_null = unwrap(return_type)
+        object_type = concrete_object(named)
+        item_type, items_non_null = object_list_item(named)
         sources, source_paths, slots = [], [], []
         for index, value in enumerate(values):
             if value is None or isinstance(value, Exception):
@@ -366,9 +271,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         pending: list[Awaitable[Any]] = []
         for step in steps:
             kind = step.field.kind
-            if kind == _LEAF:
+            if kind == LEAF:
                 self._leaves(step, parent_type, sources, paths, results, failed, pending, position_context)
-            elif kind == _COMPOSITE:
+            elif kind == COMPOSITE:
                 values = [getattr(source, step.field.attribute, None) for source in sources]
                 field_paths = [Path(path, step.name, parent_type.name) for path in paths]
                 awaiting = self._complete_values(
@@ -376,7 +281,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
                 if awaiting is not None:
                     pending.append(awaiting)
-            elif kind == _BATCHED:
+            elif kind == BATCHED:
                 pending.append(self._batch(step, parent_type, sources, paths, results, failed, position_context))
             else:
                 for index, source in enumerate(sources):
@@ -399,7 +304,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _leaves(
         self,
-        step: _Step,
+        step: Step,
         parent_type: GraphQLObjectType,
         sources: list[Any],
         paths: list[Path],
@@ -426,7 +331,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _execute_other(
         self,
-        step: _Step,
+        step: Step,
         parent_type: GraphQLObjectType,
         source: Any,
         path: Path,
@@ -460,7 +365,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     async def _batch(
         self,
-        step: _Step,
+        step: Step,
         parent_type: GraphQLObjectType,
         sources: list[Any],
         paths: list[Path],

@@ -1,0 +1,141 @@
+"""The compiled form of a selection set: what each field is, decided once.
+
+A field is a plain leaf (read and serialized inline), a plain object or list
+of objects (recursed into), a batched resolver (see `batched`), or anything
+else (left to graphql-core).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+)
+from graphql.execution.collect_fields import FieldDetailsList
+
+__all__ = ["BatchResolver", "FieldKind", "LEAF", "COMPOSITE", "BATCHED", "OTHER", "Step", "batched", "completes_as_objects", "concrete_object", "field_kind", "object_list_item", "unwrap"]
+
+BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any]], Awaitable[list[Any]]]
+"""`(sources, context, arguments) -> one value (or Exception) per source`, arguments by GraphQL name."""
+
+_BATCH = "flowgate.batch"
+
+
+def batched(resolver: BatchResolver) -> dict[str, BatchResolver]:
+    """Field metadata that lets the fast executor resolve a field for a whole level at once.
+
+    Use as `@strawberry.field(metadata=batched(fn))`; the field's own resolver
+    must give the same result as `fn([self], ...)[0]` (the stock executor and
+    subscriptions use it).
+    """
+    return {_BATCH: resolver}
+
+
+LEAF, COMPOSITE, BATCHED, OTHER = range(4)
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    """How a (type, field) resolves, decided once per process."""
+
+    kind: int
+    attribute: str = ""
+    serialize: Callable[[Any], Any] | None = None
+    non_null: bool = False
+    batch: BatchResolver | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One response key of a compiled selection set."""
+
+    name: str
+    field: FieldKind
+    field_def: GraphQLField | None
+    field_details_list: FieldDetailsList
+
+
+class _Failed:
+    """An object that must be null because a non-null field in it failed with `error`."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
+
+
+def unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
+    return (type_.of_type, True) if isinstance(type_, GraphQLNonNull) else (type_, False)
+
+
+def concrete_object(type_: GraphQLOutputType) -> GraphQLObjectType | None:
+    """`type_` if it is an object type whose values need no runtime type check."""
+    return type_ if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None else None
+
+
+def object_list_item(type_: GraphQLOutputType) -> tuple[GraphQLObjectType | None, bool]:
+    """The item type of a list of concrete objects, and whether items are non-null."""
+    if not isinstance(type_, GraphQLList):
+        return None, False
+    item, items_non_null = unwrap(type_.of_type)
+    return concrete_object(item), items_non_null
+
+
+def completes_as_objects(type_: GraphQLOutputType) -> bool:
+    named, _ = unwrap(type_)
+    return concrete_object(named) is not None or object_list_item(named)[0] is not None
+
+
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def _exact(kind: type, fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A serializer passing values of exactly `kind` through, and others to `fallback`."""
+    return lambda value: value if type(value) is kind else fallback(value)
+
+
+def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """`leaf.serialize`, with shortcuts for the values the database hands over.
+
+    Built-in scalars pass values of their exact Python type through (the
+    stock serializers spend most of their time checking other types), and
+    strawberry enums map a member to its name by dict lookup instead of a
+    scan.  Anything else, or a value the shortcut does not know (None from the
+    enum lookup), takes the stock serializer or path.
+    """
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if isinstance(leaf, GraphQLEnumType) and wrapped is not None:
+        names = {member: name for name, value in leaf.values.items() for member in wrapped if member.value == value.value}
+        return names.get
+    stock = leaf.serialize
+    if leaf.name == "Int":
+        return lambda value: value if type(value) is int and value in _INT_RANGE else stock(value)
+    shortcuts = {"String": str, "Boolean": bool, "Float": float}
+    return _exact(shortcuts[leaf.name], stock) if leaf.name in shortcuts else stock
+
+
+def field_kind(field_def: GraphQLField | None) -> FieldKind:
+    definition = field_def.extensions.get("strawberry-definition") if field_def else None
+    if definition is None:
+        return FieldKind(OTHER)
+    named, non_null = unwrap(field_def.type)
+    batch = (definition.metadata or {}).get(_BATCH)
+    if batch is not None and completes_as_objects(field_def.type):
+        return FieldKind(BATCHED, non_null=non_null, batch=batch)
+    plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
+    if plain and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+        return FieldKind(LEAF, definition.python_name, _serializer(named), non_null)
+    if plain and completes_as_objects(field_def.type):
+        return FieldKind(COMPOSITE, definition.python_name, non_null=non_null)
+    return FieldKind(OTHER)
+
