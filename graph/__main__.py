@@ -37,17 +37,20 @@ def serve(settings: Settings, workers: int) -> None:
     """
     import uvicorn
 
-    uvicorn.run(
-        "graph.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="info",
-        timeout_graceful_shutdown=math.ceil(settings.request_timeout_ms / 1000) + 1,
-    )
+    from graph.metrics import shared_by_workers
+
+    with shared_by_workers(workers):
+        uvicorn.run(
+            "graph.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_level="info",
+            timeout_graceful_shutdown=math.ceil(settings.request_timeout_ms / 1000) + 1,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

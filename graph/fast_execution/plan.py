@@ -23,7 +23,21 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList
 
-__all__ = ["BatchResolver", "FieldKind", "LEAF", "COMPOSITE", "BATCHED", "OTHER", "Step", "batched", "completes_as_objects", "concrete_object", "field_kind", "object_list_item", "unwrap"]
+__all__ = [
+    "BATCHED",
+    "COMPOSITE",
+    "LEAF",
+    "OTHER",
+    "BatchResolver",
+    "FieldKind",
+    "Step",
+    "batched",
+    "completes_as_objects",
+    "concrete_object",
+    "field_kind",
+    "object_list_item",
+    "unwrap",
+]
 
 BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any]], Awaitable[list[Any]]]
 """`(sources, context, arguments) -> one value (or Exception) per source`, arguments by GraphQL name."""

@@ -1,4 +1,4 @@
-"""`python -m graph serve --workers N` (or WEB_CONCURRENCY=N): N processes serve one database."""
+"""`python -m graph serve --workers N` (or WEB_CONCURRENCY=N): N processes serve one database, and count as one."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ async def test_two_worker_processes_serve_one_database(
                 return len(serving_pids) == 2
 
             await eventually(both_served, within=SERVED_SECONDS)
+            metrics = (await http.get("/metrics")).text
         workers_started = set(child_pids(gateway.process.pid))
 
     assert bodies == [{"data": {"masterFlow": None}}] * len(bodies)
     assert serving_pids <= workers_started
+    assert f"gateway_sql_statements_total {float(len(bodies))}" in metrics.splitlines()
