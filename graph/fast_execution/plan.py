@@ -13,7 +13,6 @@ from typing import Any
 
 from graphql import (
     GraphQLEnumType,
-    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -77,15 +76,6 @@ class Step:
     field: FieldKind
     field_def: GraphQLField | None
     field_details_list: FieldDetailsList
-
-
-class _Failed:
-    """An object that must be null because a non-null field in it failed with `error`."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: GraphQLError) -> None:
-        self.error = error
 
 
 def unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
