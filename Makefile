@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench schema clean
+.PHONY: run test bench soak schema clean graphiql-assets
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,18 +13,26 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 ## Serve the demo: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data, GraphiQL.
-run: $(INSTALLED)
+run: $(INSTALLED) graphiql-assets
 	$(PY) -m db migrate
 	$(PY) -m db seed demo
 	$(PY) -m graph serve --demo
 
+## GraphiQL's JS and CSS from npm into .cache/graphiql; without npm, GraphiQL loads them from a CDN (needs internet).
+graphiql-assets: $(INSTALLED)
+	@$(PY) -m graph assets || true
+
 ## Run the test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
-test: $(INSTALLED)
+test: $(INSTALLED) graphiql-assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit.
 bench: $(INSTALLED)
 	$(PY) -m tests.bench $(BENCH_ARGS)
+
+## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.
+soak: $(INSTALLED)
+	$(PY) -m tests.soak $(SOAK_ARGS)
 
 ## Write schema.graphql from the code.
 schema: $(INSTALLED)

@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql import ClauseElement
 
 from db.engine import database_url, plain_url
-from db.instrumentation import SQL_STATEMENTS
+from db.instrumentation import SQL_STATEMENTS, statement_span
 from db.settings import DatabaseSettings
 
 __all__ = ["CompiledQuery", "Reader"]
@@ -95,14 +95,16 @@ class Reader:
     async def fetch(self, query: CompiledQuery, **parameters: Any) -> Sequence[asyncpg.Record]:
         """The rows of `query` run with `parameters` (by name)."""
         self._observe()
-        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
-            return await connection.fetch(query.sql, *query.arguments(parameters))
+        with statement_span(query.sql):
+            async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
+                return await connection.fetch(query.sql, *query.arguments(parameters))
 
     async def fetchval(self, query: CompiledQuery, **parameters: Any) -> Any:
         """The first column of the first row of `query`."""
         self._observe()
-        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
-            return await connection.fetchval(query.sql, *query.arguments(parameters))
+        with statement_span(query.sql):
+            async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
+                return await connection.fetchval(query.sql, *query.arguments(parameters))
 
     async def ping(self) -> None:
         """Raise unless the database answers a trivial query."""

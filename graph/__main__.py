@@ -1,9 +1,10 @@
-"""Gateway commands: `serve`, `token`, `schema` and `manifest` (see README)."""
+"""Gateway commands: `serve`, `token`, `schema`, `manifest` and `assets` (see README)."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 from uuid import UUID
@@ -12,8 +13,8 @@ from db.tenancy import Tenant
 from graph.settings import Settings
 
 
-def print_demo_banner(settings: Settings) -> None:
-    """Tell a newcomer where GraphiQL is and which token to paste."""
+def print_demo_banner(settings: Settings) -> str:
+    """Tell a newcomer where GraphiQL is and which token to paste; returns the token."""
     from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT
     from graph.auth import issue_token
 
@@ -26,6 +27,7 @@ def print_demo_banner(settings: Settings) -> None:
         f'Then try: {{ masterFlow(flowId: "{DEMO_FLOW_ID}") {{ name status discovery {{ dataImport {{ name }} }} }} }}\n',
         flush=True,
     )
+    return token
 
 
 def serve(settings: Settings, workers: int) -> None:
@@ -37,8 +39,10 @@ def serve(settings: Settings, workers: int) -> None:
     """
     import uvicorn
 
+    from graph.logs import configure_logging
     from graph.metrics import shared_by_workers
 
+    configure_logging(settings)  # the supervisor's; each worker's app configures its own the same way
     with shared_by_workers(workers):
         uvicorn.run(
             "graph.asgi:app",
@@ -48,7 +52,8 @@ def serve(settings: Settings, workers: int) -> None:
             loop="uvloop",
             http="httptools",
             access_log=False,
-            log_level="info",
+            log_config=None,  # uvicorn's records go through `graph.logs`
+            log_level=settings.log_level.lower(),
             timeout_graceful_shutdown=math.ceil(settings.request_timeout_ms / 1000) + 1,
         )
 
@@ -66,12 +71,18 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("schema", help="print the schema as SDL")
     manifest = commands.add_parser("manifest", help="print the trusted documents manifest of .graphql files")
     manifest.add_argument("paths", nargs="+", type=Path, help=".graphql files, or directories to search for them")
+    commands.add_parser("assets", help="install GraphiQL's JS and CSS with npm, so that GraphiQL works offline")
     args = parser.parse_args(argv)
 
     if args.command == "schema":
         from graph.schema import sdl
 
         sys.stdout.write(sdl())
+        return
+    if args.command == "assets":
+        from graph.graphiql import main as install_graphiql_assets
+
+        install_graphiql_assets()
         return
     if args.command == "manifest":
         from graph.manifest import ManifestError, build_manifest, dumps
@@ -89,7 +100,10 @@ def main(argv: list[str] | None = None) -> None:
         print(issue_token(settings, Tenant(args.client_account_id, args.engagement_id), ttl_seconds=args.ttl))
         return
     if args.demo:
-        print_demo_banner(settings)
+        token = print_demo_banner(settings)
+        if settings.environment == "development":
+            # The workers build their own settings from the environment; GraphiQL prefills this token.
+            os.environ["DEMO_TOKEN"] = token
     serve(settings, workers=args.workers or settings.workers)
 
 

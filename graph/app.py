@@ -1,4 +1,4 @@
-"""The Starlette application: `/graphql` (HTTP and WebSocket), health, readiness and metrics."""
+"""The Starlette application: `/graphql` (HTTP and WebSocket), GraphiQL's assets, health, readiness and metrics."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ from starlette.routing import Route, WebSocketRoute
 from db.notifications import FlowChanges
 from db.reader import Reader
 from graph.execution import Executor
+from graph.graphiql import ASSETS_URL, serve_asset
 from graph.http import GraphQLEndpoint
+from graph.logs import configure_logging
 from graph.metrics import metrics_endpoint
 from graph.schema import schema
 from graph.settings import Settings
+from graph.tracing import configure_tracing
 from graph.websocket import GraphQLWebSocket
 
 __all__ = ["create_app"]
@@ -49,6 +52,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     lifespan also runs the process's flow change listener (subscriptions).
     """
     settings = settings or Settings.from_env()
+    configure_logging(settings)
+    configure_tracing(settings)
     executor = Executor(schema._schema, settings)
     endpoint = GraphQLEndpoint(executor=executor, settings=settings, reader=reader)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
@@ -70,7 +75,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
             Route("/readyz", _readiness(endpoint)),
-            Route("/metrics", metrics_endpoint),
+            Route("/metrics", metrics_endpoint(lambda: endpoint.reader)),
+            Route(ASSETS_URL + "/{name}", serve_asset),
         ],
         lifespan=lifespan,
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from asyncpg.exceptions import (
     InsufficientResourcesError,
+    InternalClientError,
     OperatorInterventionError,
     PostgresConnectionError,
 )
@@ -70,6 +71,7 @@ _UNAVAILABLE = (
     PostgresConnectionError,  # SQLSTATE class 08, and a connection lost mid-query
     OperatorInterventionError,  # class 57: shutting down, starting up, terminated, the statement timeout
     InsufficientResourcesError,  # class 53: too many connections, out of memory or disk
+    InternalClientError,  # asyncpg's protocol state, when the server ends a pooled connection as it is taken
     TimeoutError,  # no pooled connection within DB_POOL_TIMEOUT_MS, or none opened within DB_CONNECT_TIMEOUT_MS
     OSError,  # refused or reset connections
 )

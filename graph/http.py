@@ -19,7 +19,6 @@ import orjson
 from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
 
 from db.reader import Reader
 from graph.auth import authenticate
@@ -27,9 +26,12 @@ from graph.context import Context
 from graph.csrf import CSRF_MESSAGE, is_preflighted
 from graph.errors import ClientError, Unauthenticated
 from graph.execution import Executor, Outcome
-from graph.metrics import observe_request
+from graph.graphiql import GraphiQLPage
+from graph.logs import log_fields
+from graph.metrics import observe_request, operation_label
 from graph.persisted import PersistedQuery, PersistedQueryNotFound, PersistedQueryNotInList, persisted_documents
 from graph.settings import Settings
+from graph.tracing import request_span
 
 __all__ = ["GraphQLEndpoint"]
 
@@ -164,7 +166,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.documents = persisted_documents(settings)
         self.cursor_secret = settings.jwt_secret.encode()
-        self.graphiql_html = get_graphql_ide_html("graphiql")
+        self.graphiql = GraphiQLPage(settings)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         response = await self.handle(Request(scope, receive))
@@ -173,15 +175,16 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         """The response to `request`; an unexpected exception is logged under the request id and masked."""
         if request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(self.graphiql_html)
+            return HTMLResponse(self.graphiql.html())
         media_type = _negotiate(request.headers.get("accept"))
         request_id = uuid.uuid4().hex
-        try:
-            return await self._handle(request, media_type, request_id)
-        except Exception:
-            log.exception("request %s: INTERNAL_SERVER_ERROR", request_id)
-            extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-            return self._respond({"errors": [{"message": "Internal server error.", "extensions": extensions}]}, 500, media_type or JSON)
+        with log_fields(request_id=request_id):
+            try:
+                return await self._handle(request, media_type, request_id)
+            except Exception:
+                log.exception("request %s: INTERNAL_SERVER_ERROR", request_id)
+                extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+                return self._respond({"errors": [{"message": "Internal server error.", "extensions": extensions}]}, 500, media_type or JSON)
 
     async def _handle(self, request: Request, media_type: str | None, request_id: str) -> Response:
         try:
@@ -200,7 +203,8 @@ class GraphQLEndpoint:
         context = Context.create(
             reader=self.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
         )
-        with observe_request() as observe:
+        operation = "batch" if isinstance(params, list) else operation_label(params.operation_name)
+        with observe_request(operation) as observe, log_fields(operation=operation), request_span(operation, request_id):
             if isinstance(params, list):
                 outcomes = [await self._run_batched(item, request.method, context, request_id) for item in params]
                 observe([code for outcome in outcomes for code in outcome.codes])

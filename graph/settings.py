@@ -51,12 +51,18 @@ class Settings:
     max_subscriptions_per_connection: int = 50
     websocket_keepalive_seconds: float = 15.0
     subscription_coalesce_ms: int = 250
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] | None = None  # None: JSON in production, text in development
+    otel_enabled: bool = False
+    demo_token: str | None = None
 
     def __post_init__(self) -> None:
         if self.environment not in ("development", "production"):
             raise ValueError("FLOWGATE_ENV must be 'development' or 'production'.")
         if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
             raise ValueError("JWT_SECRET must be set in production.")
+        if self.environment == "production" and self.demo_token:
+            raise ValueError("DEMO_TOKEN must not be set in production.")
         if len(self.jwt_secret.encode()) < 32:
             raise ValueError("JWT_SECRET must be at least 32 bytes long (HS256).")
         for name, value in (
@@ -80,6 +86,10 @@ class Settings:
             raise ValueError("WEBSOCKET_KEEPALIVE_SECONDS must be more than 0.")
         if not 0 <= self.subscription_coalesce_ms <= 10_000:
             raise ValueError("SUBSCRIPTION_COALESCE_MS must be between 0 and 10000.")
+        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+        if self.log_format not in (None, "json", "text"):
+            raise ValueError("LOG_FORMAT must be 'json' or 'text'.")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -110,6 +120,10 @@ class Settings:
             max_subscriptions_per_connection=int(env.get("MAX_SUBSCRIPTIONS_PER_CONNECTION", "50")),
             websocket_keepalive_seconds=float(env.get("WEBSOCKET_KEEPALIVE_SECONDS", "15")),
             subscription_coalesce_ms=int(env.get("SUBSCRIPTION_COALESCE_MS", "250")),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("LOG_FORMAT") or None,  # type: ignore[arg-type]
+            otel_enabled=_flag(env.get("OTEL_ENABLED", "false")),
+            demo_token=env.get("DEMO_TOKEN") or None,
         )
 
     @property

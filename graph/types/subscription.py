@@ -11,6 +11,7 @@ import strawberry
 
 from graph.context import Context
 from graph.errors import is_database_unavailable
+from graph.metrics import OPEN_SUBSCRIPTIONS
 from graph.types.master_flow import MasterFlow
 
 __all__ = ["Subscription"]
@@ -35,7 +36,7 @@ class Subscription:
     ) -> AsyncGenerator[MasterFlow | None, None]:
         context = info.context
         assert context.changes is not None, "subscriptions run only over WebSocket, whose contexts have the listener"
-        with context.changes.subscribe(context.tenant, flow_id) as changes:
+        with OPEN_SUBSCRIPTIONS.track_inprogress(), context.changes.subscribe(context.tenant, flow_id) as changes:
             async for _ in changes:
                 # A fresh loader per push: a cached row would hide the change being pushed.
                 try:

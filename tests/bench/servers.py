@@ -10,11 +10,22 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["child_pids", "free_port", "peak_rss_mb", "rss_mb", "running", "sql_statements_total"]
+import asyncpg
+
+__all__ = [
+    "child_pids",
+    "eventually",
+    "free_port",
+    "gateway_sessions",
+    "peak_rss_mb",
+    "rss_mb",
+    "running",
+    "sql_statements_total",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,6 +102,24 @@ async def sql_statements_total(port: int) -> float:
     text = (await reader.read()).decode()
     writer.close()
     return float(re.search(r"^gateway_sql_statements_total (\S+)$", text, re.MULTILINE).group(1))
+
+
+async def gateway_sessions(connection: asyncpg.Connection) -> list[asyncpg.Record]:
+    """The database sessions of the gateways' pools (`application_name` = `flowgate:<worker pid>`), with their state."""
+    await connection.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction, statistics are a snapshot
+    return await connection.fetch(
+        "SELECT pid, application_name, state, wait_event_type FROM pg_stat_activity"
+        " WHERE application_name LIKE 'flowgate:%' AND pid <> pg_backend_pid()"
+    )
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.05) -> float:
+    """Seconds until `check()` first holds; raises TimeoutError after `within` seconds."""
+    started = time.monotonic()
+    async with asyncio.timeout(within):
+        while not await check():
+            await asyncio.sleep(every)
+    return time.monotonic() - started
 
 
 PYTHON = sys.executable

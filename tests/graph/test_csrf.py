@@ -84,7 +84,7 @@ async def test_the_graphiql_page_needs_no_preflight_header(http):
     response = await http.get("/graphql", headers={"Accept": "text/html"})
 
     assert response.status_code == 200
-    assert "<title>Strawberry GraphiQL</title>" in response.text
+    assert "<title>Flowgate GraphiQL</title>" in response.text
 
 
 async def test_a_get_without_a_preflight_header_runs_when_csrf_prevention_is_off(settings, reader, graphql, tenant):

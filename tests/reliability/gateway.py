@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +13,9 @@ import asyncpg
 from db.settings import DatabaseSettings
 from db.tables import master_flows
 from graph.settings import DEVELOPMENT_JWT_SECRET
-from tests.bench.servers import PYTHON, free_port, running
+from tests.bench.servers import PYTHON, eventually, free_port, gateway_sessions, running
 
-__all__ = ["Gateway", "blocked_backend", "eventually", "gateway_backends", "locked_flows", "serving"]
+__all__ = ["Gateway", "blocked_backend", "locked_flows", "serving"]
 
 
 @dataclass(frozen=True)
@@ -54,24 +52,6 @@ def serving(database: DatabaseSettings, log: Path, *, workers: int | None = 1, *
         yield Gateway(port, process)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.05) -> float:
-    """Seconds until `check()` first holds; raises TimeoutError after `within` seconds."""
-    started = time.monotonic()
-    async with asyncio.timeout(within):
-        while not await check():
-            await asyncio.sleep(every)
-    return time.monotonic() - started
-
-
-async def gateway_backends(admin: asyncpg.Connection) -> list[asyncpg.Record]:
-    """The server sessions of the gateway's pools (`application_name` = `flowgate:<pid>`), with their state."""
-    await admin.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction, statistics are a snapshot
-    return await admin.fetch(
-        "SELECT pid, application_name, state, wait_event_type FROM pg_stat_activity"
-        " WHERE application_name LIKE 'flowgate:%' AND pid <> pg_backend_pid()"
-    )
-
-
 @asynccontextmanager
 async def locked_flows(admin: asyncpg.Connection, database: DatabaseSettings) -> AsyncIterator[None]:
     """Hold an exclusive lock on the master flows table, so that reading it blocks, until the block ends."""
@@ -90,7 +70,7 @@ async def blocked_backend(admin: asyncpg.Connection) -> int:
     pids: list[int] = []
 
     async def found() -> bool:
-        pids[:] = [row["pid"] for row in await gateway_backends(admin) if row["wait_event_type"] == "Lock"]
+        pids[:] = [row["pid"] for row in await gateway_sessions(admin) if row["wait_event_type"] == "Lock"]
         return bool(pids)
 
     await eventually(found, within=5)

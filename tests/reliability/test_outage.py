@@ -20,9 +20,10 @@ from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import Sample, generate_load
 from tests.bench.queries import graphql_request
+from tests.bench.servers import eventually
 from tests.conftest import GraphQLClient
 from tests.reliability.conftest import FLOW
-from tests.reliability.gateway import eventually, serving
+from tests.reliability.gateway import serving
 from tests.reliability.postgres import TemporaryPostgres
 
 ANSWER_SECONDS = 3.0  # every request is answered within this, during an outage too

@@ -16,16 +16,17 @@ from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
 from graph.app import create_app
 from graph.settings import Settings
+from tests.bench.servers import eventually, gateway_sessions
 from tests.conftest import GraphQLClient
 from tests.reliability.conftest import FLOW
-from tests.reliability.gateway import blocked_backend, eventually, gateway_backends, locked_flows, serving
+from tests.reliability.gateway import blocked_backend, locked_flows, serving
 
 EXIT_SECONDS = 10.0
 SIGTERM_EXIT = -signal.SIGTERM  # uvicorn re-raises the signal once it has shut down
 
 
 async def no_backends(admin: asyncpg.Connection) -> bool:
-    return not await gateway_backends(admin)
+    return not await gateway_sessions(admin)
 
 
 async def test_sigterm_lets_an_in_flight_request_finish(database: DatabaseSettings, admin, tmp_path):
@@ -80,7 +81,7 @@ async def test_the_app_closes_its_pool_at_shutdown(database: DatabaseSettings, a
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://flowgate.test") as http:
             await GraphQLClient(http, settings).data(FLOW, BENCH_TENANT, {"flowId": str(uuid.uuid4())})
-        open_sessions = len(await gateway_backends(admin))
+        open_sessions = len(await gateway_sessions(admin))
     closed_within = await eventually(lambda: no_backends(admin), within=EXIT_SECONDS)
 
     assert open_sessions == 1

@@ -12,10 +12,10 @@ import pytest
 from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
 from graph.settings import Settings
-from tests.bench.servers import child_pids
+from tests.bench.servers import child_pids, eventually, gateway_sessions
 from tests.conftest import GraphQLClient
 from tests.reliability.conftest import FLOW
-from tests.reliability.gateway import eventually, gateway_backends, serving
+from tests.reliability.gateway import serving
 
 SERVED_SECONDS = 20.0  # until both workers have answered
 
@@ -37,7 +37,7 @@ async def test_two_worker_processes_serve_one_database(
             async def both_served() -> bool:
                 requests = [client.query(FLOW, BENCH_TENANT, {"flowId": str(uuid.uuid4())}) for _ in range(8)]
                 bodies.extend(await asyncio.gather(*requests))
-                serving_pids.update(int(row["application_name"].split(":")[1]) for row in await gateway_backends(admin))
+                serving_pids.update(int(row["application_name"].split(":")[1]) for row in await gateway_sessions(admin))
                 return len(serving_pids) == 2
 
             await eventually(both_served, within=SERVED_SECONDS)
