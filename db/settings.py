@@ -7,10 +7,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DatabaseSettings", "DATA_DIR"]
+__all__ = ["DATA_DIR", "DatabaseSettings", "at_least_one"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def at_least_one(**settings: int) -> None:
+    """Raise ValueError for the first of `settings` below 1, by its variable's name.
+
+    >>> at_least_one(DB_POOL_SIZE=0)
+    Traceback (most recent call last):
+    ValueError: DB_POOL_SIZE must be at least 1.
+    """
+    for name, value in settings.items():
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1.")
 
 
 @dataclass(frozen=True)
@@ -32,15 +44,12 @@ class DatabaseSettings:
     def __post_init__(self) -> None:
         if not _SCHEMA_NAME.match(self.schema):
             raise ValueError(f"DB_SCHEMA must be a lower-case SQL identifier, not {self.schema!r}.")
-        if self.pool_size < 1:
-            raise ValueError("DB_POOL_SIZE must be at least 1.")
-        for name, value in (
-            ("DB_STATEMENT_TIMEOUT_MS", self.statement_timeout_ms),
-            ("DB_POOL_TIMEOUT_MS", self.pool_timeout_ms),
-            ("DB_CONNECT_TIMEOUT_MS", self.connect_timeout_ms),
-        ):
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1.")
+        at_least_one(
+            DB_POOL_SIZE=self.pool_size,
+            DB_STATEMENT_TIMEOUT_MS=self.statement_timeout_ms,
+            DB_POOL_TIMEOUT_MS=self.pool_timeout_ms,
+            DB_CONNECT_TIMEOUT_MS=self.connect_timeout_ms,
+        )
 
     @classmethod
     def from_env(cls) -> DatabaseSettings:

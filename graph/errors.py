@@ -96,9 +96,11 @@ def format_error(error: GraphQLError, *, phase: str, request_id: str) -> dict[st
         # a scalar refusing a literal (`flowId: "x"`): the client's mistake, worded by the scalar.
         if is_database_unavailable(original):
             code, message = "SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly."
+            # One line, no traceback: an outage fails every request alike, and would flood the log.
+            log.warning("request %s: %s (%s: %s)", request_id, code, type(original).__name__, original)
         else:
             code, message = "INTERNAL_SERVER_ERROR", "Internal server error."
-        log.error("request %s: %s", request_id, code, exc_info=original)
+            log.error("request %s: %s", request_id, code, exc_info=original)
         formatted = {"message": message, "extensions": {"code": code, "requestId": request_id}}
     else:
         code = (error.extensions or {}).get("code") or {

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from db.settings import DatabaseSettings
+from db.settings import DatabaseSettings, at_least_one
 
 __all__ = ["DEVELOPMENT_JWT_SECRET", "Settings"]
 
@@ -65,15 +65,12 @@ class Settings:
             raise ValueError("DEMO_TOKEN must not be set in production.")
         if len(self.jwt_secret.encode()) < 32:
             raise ValueError("JWT_SECRET must be at least 32 bytes long (HS256).")
-        for name, value in (
-            ("REQUEST_TIMEOUT_MS", self.request_timeout_ms),
-            ("HEAVY_QUERY_NODES", self.heavy_query_nodes),
-            ("HEAVY_QUERY_CONCURRENCY", self.heavy_query_concurrency),
-        ):
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1.")
-        if self.workers < 1:
-            raise ValueError("WEB_CONCURRENCY must be at least 1.")
+        at_least_one(
+            REQUEST_TIMEOUT_MS=self.request_timeout_ms,
+            HEAVY_QUERY_NODES=self.heavy_query_nodes,
+            HEAVY_QUERY_CONCURRENCY=self.heavy_query_concurrency,
+            WEB_CONCURRENCY=self.workers,
+        )
         if self.apq_cache_size < 1:
             raise ValueError("APQ_CACHE_SIZE must be at least 1.")
         if self.trusted_documents is not None and not self.trusted_documents.is_file():

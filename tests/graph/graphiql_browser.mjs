@@ -59,7 +59,7 @@ try {
     () => document.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')?.CodeMirror.getValue() ?? null,
   );
   await page.getByRole('button', { name: 'Show GraphiQL Explorer' }).click();
-  const explorer = await page.locator('.graphiql-explorer-root').isVisible();
+  const explorer = await page.locator('.graphiql-explorer-root').waitFor().then(() => true, () => false);
   await page.click('.graphiql-execute-button');
   await page.waitForFunction(() => {
     const text = document.querySelector('.result-window .CodeMirror')?.CodeMirror.getValue() ?? '';

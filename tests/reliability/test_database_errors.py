@@ -8,6 +8,7 @@ response of the ASGI app.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -84,6 +85,21 @@ async def test_a_stopped_database_is_service_unavailable_at_once(database, postg
 
     assert body == unavailable(body)
     assert seconds < SLACK_SECONDS
+
+
+async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_id(
+    database, postgres: TemporaryPostgres, caplog
+):
+    postgres.stop()
+    async with gateway(database) as (client, _):
+        with caplog.at_level(logging.WARNING, logger="flowgate"):
+            body, _ = await timed_flow_query(client)
+
+    request_id = body["errors"][0]["extensions"]["requestId"]
+    [record] = [record for record in caplog.records if request_id in record.getMessage()]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().startswith(f"request {request_id}: SERVICE_UNAVAILABLE (FileNotFoundError: ")
+    assert record.exc_info is None
 
 
 async def test_a_database_that_never_answers_is_service_unavailable_after_the_connect_timeout(database):
