@@ -57,7 +57,9 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     executor = Executor(schema._schema, settings)
     endpoint = GraphQLEndpoint(executor=executor, settings=settings, reader=reader)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
-    websocket = GraphQLWebSocket(schema, executor=executor, settings=settings, changes=changes, reader=reader)
+    websocket = GraphQLWebSocket(
+        schema, executor=executor, documents=endpoint.documents, settings=settings, changes=changes, reader=reader
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

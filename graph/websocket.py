@@ -55,8 +55,9 @@ from db.notifications import FlowChanges
 from db.reader import Reader
 from graph.auth import authenticate
 from graph.context import Context
-from graph.errors import Unauthenticated, format_error
+from graph.errors import ClientError, Unauthenticated, format_error
 from graph.execution import Executor
+from graph.persisted import PersistedDocuments, PersistedQuery
 from graph.settings import Settings
 
 __all__ = ["ClientErrors", "Connection", "ConnectionExecutionContext", "GraphQLWebSocket"]
@@ -154,14 +155,20 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
     def _refusal(self, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Why a well-formed operation may not start, as formatted errors; [] when it may.
 
-        Over the connection's operation limit, or the document fails to
-        parse, to validate (with the query limits) or the node limit.
+        Over the connection's operation limit, a document outside the trusted
+        documents (when that mode is on), or one that fails to parse, to
+        validate (with the query limits) or the node limit.
         """
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
             message = f"A connection may run at most {limit} operations at once; complete one before starting another."
             return [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]
         executor, request_id = self.view.executor, uuid.uuid4().hex
+        try:
+            # The full text is required over WebSocket; in trusted-documents mode it must be listed.
+            self.view.documents.resolve(payload["query"], PersistedQuery.from_extensions(payload.get("extensions")))
+        except ClientError as error:
+            return [{"message": error.message, "extensions": {"code": error.code}}]
         prepared = executor.prepare(payload["query"])
         if prepared.errors:
             return executor.request_errors(prepared, request_id).body["errors"]
@@ -198,7 +205,14 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
     graphql_transport_ws_handler_class = _TransportHandler
 
     def __init__(
-        self, schema: Schema, *, executor: Executor, settings: Settings, changes: FlowChanges, reader: Reader | None = None
+        self,
+        schema: Schema,
+        *,
+        executor: Executor,
+        documents: PersistedDocuments,
+        settings: Settings,
+        changes: FlowChanges,
+        reader: Reader | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -210,6 +224,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.executor = executor
+        self.documents = documents
         self.settings = settings
         self.changes = changes
         self.reader = reader  # set by the app's lifespan when not given

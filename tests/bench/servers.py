@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,8 +22,10 @@ __all__ = [
     "free_port",
     "gateway_sessions",
     "peak_rss_mb",
+    "process_tree",
     "rss_mb",
     "running",
+    "sessions_end",
     "sql_statements_total",
 ]
 
@@ -78,9 +80,14 @@ def child_pids(pid: int) -> list[int]:
     return found
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and the processes it started."""
+    return [pid, *child_pids(pid)]
+
+
 def _memory_mb(pid: int, field: str) -> float:
     total = 0
-    for each in [pid, *child_pids(pid)]:
+    for each in process_tree(pid):
         status = Path(f"/proc/{each}/status").read_text()
         total += int(re.search(rf"{field}:\s+(\d+) kB", status).group(1))
     return total / 1024
@@ -104,15 +111,6 @@ async def sql_statements_total(port: int) -> float:
     return float(re.search(r"^gateway_sql_statements_total (\S+)$", text, re.MULTILINE).group(1))
 
 
-async def gateway_sessions(connection: asyncpg.Connection) -> list[asyncpg.Record]:
-    """The database sessions of the gateways' pools (`application_name` = `flowgate:<worker pid>`), with their state."""
-    await connection.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction, statistics are a snapshot
-    return await connection.fetch(
-        "SELECT pid, application_name, state, wait_event_type FROM pg_stat_activity"
-        " WHERE application_name LIKE 'flowgate:%' AND pid <> pg_backend_pid()"
-    )
-
-
 async def eventually(check: Callable[[], Awaitable[bool]], *, within: float, every: float = 0.05) -> float:
     """Seconds until `check()` first holds; raises TimeoutError after `within` seconds."""
     started = time.monotonic()
@@ -120,6 +118,28 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, within: float, eve
         while not await check():
             await asyncio.sleep(every)
     return time.monotonic() - started
+
+
+async def gateway_sessions(connection: asyncpg.Connection, pids: Collection[int]) -> list[asyncpg.Record]:
+    """The database sessions of the pools of processes `pids` (`application_name` = `flowgate:<pid>`), with their state."""
+    await connection.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction, statistics are a snapshot
+    return await connection.fetch(
+        "SELECT pid, application_name, state, wait_event_type FROM pg_stat_activity WHERE application_name = ANY($1::text[])",
+        [f"flowgate:{pid}" for pid in pids],
+    )
+
+
+async def sessions_end(connection: asyncpg.Connection, pids: Collection[int], *, within: float) -> bool:
+    """Whether the sessions of the pools of processes `pids` are all gone within `within` seconds."""
+
+    async def none_left() -> bool:
+        return not await gateway_sessions(connection, pids)
+
+    try:
+        await eventually(none_left, within=within)
+    except TimeoutError:
+        return False
+    return True
 
 
 PYTHON = sys.executable

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,8 @@ import pytest
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.app import create_app
-from tests.conftest import ROOT, client_for, command_env
+from tests.conftest import ROOT, client_for, command_env, serving
+from tests.graph.transport_ws import connected
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -325,3 +327,20 @@ def test_a_manifest_whose_key_is_not_its_documents_sha256_is_refused_at_start_up
 
     with pytest.raises(ValueError, match="is not the SHA-256 of its document"):
         create_app(replace(settings, trusted_documents=path), reader=reader)
+
+
+async def test_a_subscription_outside_the_manifest_is_refused_over_websocket(settings, manifest, tenant, tmp_path_factory):
+    async with serving(settings, tmp_path_factory.mktemp("trusted_ws"), TRUSTED_DOCUMENTS=str(manifest)) as url:
+        async with connected(url, settings, tenant) as ws:
+            await ws.subscribe("1", uuid.uuid4())
+
+            assert await ws.receive() == {
+                "id": "1",
+                "type": "error",
+                "payload": [
+                    {
+                        "message": "Only trusted documents are served, and this document is not in their list.",
+                        "extensions": {"code": "PERSISTED_QUERY_NOT_IN_LIST"},
+                    }
+                ],
+            }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,13 +65,14 @@ async def locked_flows(admin: asyncpg.Connection, database: DatabaseSettings) ->
             await transaction.rollback()
 
 
-async def blocked_backend(admin: asyncpg.Connection) -> int:
-    """The pid of the gateway session that waits for a lock (within 5 s)."""
-    pids: list[int] = []
+async def blocked_backend(admin: asyncpg.Connection, gateway_pids: Collection[int]) -> int:
+    """The server process of a session of the gateway (processes `gateway_pids`) that waits for a lock, within 5 s."""
+    backends: list[int] = []
 
     async def found() -> bool:
-        pids[:] = [row["pid"] for row in await gateway_sessions(admin) if row["wait_event_type"] == "Lock"]
-        return bool(pids)
+        sessions = await gateway_sessions(admin, gateway_pids)
+        backends[:] = [row["pid"] for row in sessions if row["wait_event_type"] == "Lock"]
+        return bool(backends)
 
     await eventually(found, within=5)
-    return pids[0]
+    return backends[0]

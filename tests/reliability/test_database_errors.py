@@ -135,7 +135,7 @@ async def test_a_session_terminated_mid_query_is_service_unavailable(database, a
     async with gateway(database) as (client, _):
         async with locked_flows(admin, database):
             query = asyncio.create_task(timed_flow_query(client))
-            await admin.execute("SELECT pg_terminate_backend($1)", await blocked_backend(admin))
+            await admin.execute("SELECT pg_terminate_backend($1)", await blocked_backend(admin, [os.getpid()]))
             body, seconds = await query
         after, _ = await timed_flow_query(client)
 
@@ -148,7 +148,7 @@ async def test_a_connection_reset_mid_query_is_service_unavailable(database, adm
     async with gateway(database) as (client, _):
         async with locked_flows(admin, database):
             query = asyncio.create_task(timed_flow_query(client))
-            os.kill(await blocked_backend(admin), signal.SIGKILL)  # the server restarts all sessions
+            os.kill(await blocked_backend(admin, [os.getpid()]), signal.SIGKILL)  # the server restarts all sessions
             body, seconds = await query
         await asyncio.to_thread(postgres.start)  # wait out crash recovery
         after, _ = await timed_flow_query(client)

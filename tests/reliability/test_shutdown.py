@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import uuid
 
-import asyncpg
 import httpx
 import pytest
 import websockets
@@ -16,17 +16,13 @@ from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
 from graph.app import create_app
 from graph.settings import Settings
-from tests.bench.servers import eventually, gateway_sessions
+from tests.bench.servers import gateway_sessions, sessions_end
 from tests.conftest import GraphQLClient
 from tests.reliability.conftest import FLOW
 from tests.reliability.gateway import blocked_backend, locked_flows, serving
 
 EXIT_SECONDS = 10.0
 SIGTERM_EXIT = -signal.SIGTERM  # uvicorn re-raises the signal once it has shut down
-
-
-async def no_backends(admin: asyncpg.Connection) -> bool:
-    return not await gateway_sessions(admin)
 
 
 async def test_sigterm_lets_an_in_flight_request_finish(database: DatabaseSettings, admin, tmp_path):
@@ -37,18 +33,19 @@ async def test_sigterm_lets_an_in_flight_request_finish(database: DatabaseSettin
             client = GraphQLClient(http, Settings())
             async with locked_flows(admin, database):
                 in_flight = asyncio.create_task(client.query(FLOW, BENCH_TENANT, variables))
-                await blocked_backend(admin)
+                await blocked_backend(admin, [gateway.process.pid])
                 gateway.process.send_signal(signal.SIGTERM)
                 await asyncio.sleep(0.5)
                 waiting = gateway.process.poll() is None
             body = await in_flight
         exit_code = await asyncio.to_thread(gateway.process.wait, EXIT_SECONDS)
-    await eventually(lambda: no_backends(admin), within=EXIT_SECONDS)
+    ended = await sessions_end(admin, [gateway.process.pid], within=EXIT_SECONDS)
 
     assert waiting
     assert body == {"data": {"masterFlow": None}}
     assert exit_code == SIGTERM_EXIT
     assert "Application shutdown complete." in log.read_text()
+    assert ended
 
 
 async def test_sigterm_closes_websockets_with_1012_service_restart(database: DatabaseSettings, token: str, tmp_path):
@@ -81,8 +78,8 @@ async def test_the_app_closes_its_pool_at_shutdown(database: DatabaseSettings, a
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://flowgate.test") as http:
             await GraphQLClient(http, settings).data(FLOW, BENCH_TENANT, {"flowId": str(uuid.uuid4())})
-        open_sessions = len(await gateway_sessions(admin))
-    closed_within = await eventually(lambda: no_backends(admin), within=EXIT_SECONDS)
+        open_sessions = len(await gateway_sessions(admin, [os.getpid()]))
+    ended = await sessions_end(admin, [os.getpid()], within=1.0)
 
     assert open_sessions == 1
-    assert closed_within < 1.0
+    assert ended

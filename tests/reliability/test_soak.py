@@ -6,8 +6,9 @@ import asyncpg
 
 from db.settings import DatabaseSettings
 from tests.bench.queries import first_flow_id
+from tests.bench.servers import sessions_end
 from tests.reliability.gateway import serving
-from tests.soak.run import headline_requests, sessions_end, soak
+from tests.soak.run import headline_requests, soak
 
 
 async def test_a_short_soak_has_no_errors_and_leaves_no_sessions(
@@ -16,7 +17,7 @@ async def test_a_short_soak_has_no_errors_and_leaves_no_sessions(
     with serving(database, tmp_path / "serve.log") as gateway:
         requests = headline_requests(token, await first_flow_id(gateway.port, token))
         report = await soak(gateway.port, gateway.process.pid, requests, admin, seconds=5, concurrency=8, warmup=1)
-    ended = await sessions_end(admin)
+    ended = await sessions_end(admin, report.pids, within=5)
 
     print(f"\nshort soak: {report.summary()}")
     assert report.requests > 0

@@ -12,7 +12,7 @@ import pytest
 from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
 from graph.settings import Settings
-from tests.bench.servers import child_pids, eventually, gateway_sessions
+from tests.bench.servers import child_pids, eventually, gateway_sessions, process_tree
 from tests.conftest import GraphQLClient
 from tests.reliability.conftest import FLOW
 from tests.reliability.gateway import serving
@@ -37,7 +37,8 @@ async def test_two_worker_processes_serve_one_database(
             async def both_served() -> bool:
                 requests = [client.query(FLOW, BENCH_TENANT, {"flowId": str(uuid.uuid4())}) for _ in range(8)]
                 bodies.extend(await asyncio.gather(*requests))
-                serving_pids.update(int(row["application_name"].split(":")[1]) for row in await gateway_sessions(admin))
+                sessions = await gateway_sessions(admin, process_tree(gateway.process.pid))
+                serving_pids.update(int(row["application_name"].split(":")[1]) for row in sessions)
                 return len(serving_pids) == 2
 
             await eventually(both_served, within=SERVED_SECONDS)

@@ -26,11 +26,12 @@ from db.settings import DatabaseSettings
 from graph.auth import issue_token
 from graph.settings import Settings
 from tests.bench.queries import first_flow_id
-from tests.bench.servers import PYTHON, ROOT, free_port, running
-from tests.soak.run import SoakReport, headline_requests, sessions_end, soak
+from tests.bench.servers import PYTHON, ROOT, free_port, running, sessions_end
+from tests.soak.run import SoakReport, headline_requests, soak
 
 RSS_GROWTH_ALLOWED = 0.10
 WARMUP_SECONDS = 10.0
+SESSIONS_END_SECONDS = 5.0
 
 
 async def _soak(args: argparse.Namespace, database: DatabaseSettings) -> tuple[SoakReport, bool]:
@@ -46,7 +47,7 @@ async def _soak(args: argparse.Namespace, database: DatabaseSettings) -> tuple[S
             report = await soak(
                 port, gateway.pid, requests, connection, seconds=args.seconds, concurrency=args.concurrency, warmup=warmup
             )
-        return report, await sessions_end(connection)
+        return report, await sessions_end(connection, report.pids, within=SESSIONS_END_SECONDS)
     finally:
         await connection.close()
 

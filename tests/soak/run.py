@@ -20,16 +20,17 @@ import asyncpg
 from tests.bench import queries
 from tests.bench.load import Sample, generate_load, stop_after
 from tests.bench.queries import graphql_request
-from tests.bench.servers import eventually, gateway_sessions, rss_mb
+from tests.bench.servers import gateway_sessions, process_tree, rss_mb
 
-__all__ = ["SoakReport", "headline_requests", "sessions_end", "soak"]
-
-SESSIONS_END_SECONDS = 5.0
+__all__ = ["SoakReport", "headline_requests", "soak"]
 
 
 @dataclass
 class SoakReport:
-    """What a soak run saw; `rss_mb` holds a reading every tenth of the run, the warm-up's end first."""
+    """What a soak run saw; `rss_mb` holds a reading every tenth of the run, the warm-up's end first.
+
+    `sessions` counts the pool sessions of the gateway's processes, `pids`, at the end of the load.
+    """
 
     seconds: float
     concurrency: int
@@ -38,6 +39,7 @@ class SoakReport:
     latencies: list[float] = field(default_factory=list, repr=False)
     rss_mb: list[float] = field(default_factory=list)
     sessions: int = 0
+    pids: list[int] = field(default_factory=list)
 
     def record(self, sample: Sample) -> None:
         self.requests += 1
@@ -90,22 +92,11 @@ async def soak(
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), seconds / 10)
         report.rss_mb.append(rss_mb(pid))
-        report.sessions = len(await gateway_sessions(database))
+        report.pids = process_tree(pid)
+        report.sessions = len(await gateway_sessions(database, report.pids))
 
     await asyncio.gather(
         generate_load(port, requests, concurrency=concurrency, stop=stop, record=report.record), watch()
     )
     return report
 
-
-async def sessions_end(database: asyncpg.Connection) -> bool:
-    """Whether the gateway's pool sessions are all gone within SESSIONS_END_SECONDS (call once it has stopped)."""
-
-    async def none_left() -> bool:
-        return not await gateway_sessions(database)
-
-    try:
-        await eventually(none_left, within=SESSIONS_END_SECONDS)
-    except TimeoutError:
-        return False
-    return True
