@@ -1,4 +1,4 @@
-"""The gateway as a real process (`python -m graph serve`) over the tests' own cluster, and its sessions there."""
+"""The gateway as a real process (`python -m graph serve`) over the tests' own cluster, and a lock to stall it."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ SLACK_SECONDS = 1.0  # how much later than its timeout a request may end, on a b
 
 
 @asynccontextmanager
-async def gateway(database: DatabaseSettings, **settings: Any) -> AsyncIterator[tuple[GraphQLClient, Reader]]:
+async def in_process(database: DatabaseSettings, **settings: Any) -> AsyncIterator[tuple[GraphQLClient, Reader]]:
     """The ASGI app over a new reader of `database`; `settings` override its database settings or the gateway's."""
     database_fields = {name: settings.pop(name) for name in list(settings) if hasattr(database, name)}
     gateway_settings = Settings(database=replace(database, **database_fields), **settings)
@@ -53,14 +53,14 @@ async def timed_flow_query(client: GraphQLClient) -> tuple[dict[str, Any], float
     return body, time.monotonic() - started
 
 
-def unavailable(body: dict[str, Any], message: str = UNAVAILABLE) -> dict[str, Any]:
+def unavailable(body: dict[str, Any]) -> dict[str, Any]:
     """The response `body` must equal when the flow query's statement failed with the database unavailable."""
     error = body["errors"][0] if body.get("errors") else {}
     return {
         "data": {"masterFlow": None},
         "errors": [
             {
-                "message": message,
+                "message": UNAVAILABLE,
                 "extensions": {"code": "SERVICE_UNAVAILABLE", "requestId": error.get("extensions", {}).get("requestId")},
                 "locations": [{"line": 1, "column": 26}],
                 "path": ["masterFlow"],
@@ -80,7 +80,7 @@ def silent_listener() -> Iterator[int]:
 
 async def test_a_stopped_database_is_service_unavailable_at_once(database, postgres: TemporaryPostgres):
     postgres.stop()
-    async with gateway(database) as (client, _):
+    async with in_process(database) as (client, _):
         body, seconds = await timed_flow_query(client)
 
     assert body == unavailable(body)
@@ -91,7 +91,7 @@ async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_i
     database, postgres: TemporaryPostgres, caplog
 ):
     postgres.stop()
-    async with gateway(database) as (client, _):
+    async with in_process(database) as (client, _):
         with caplog.at_level(logging.WARNING, logger="flowgate"):
             body, _ = await timed_flow_query(client)
 
@@ -105,7 +105,7 @@ async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_i
 async def test_a_database_that_never_answers_is_service_unavailable_after_the_connect_timeout(database):
     with silent_listener() as port:
         silent = replace(database, url=f"postgresql://postgres@127.0.0.1:{port}/postgres")
-        async with gateway(silent, connect_timeout_ms=SHORT_MS, pool_timeout_ms=10_000) as (client, _):
+        async with in_process(silent, connect_timeout_ms=SHORT_MS, pool_timeout_ms=10_000) as (client, _):
             body, seconds = await timed_flow_query(client)
 
     assert body == unavailable(body)
@@ -113,7 +113,7 @@ async def test_a_database_that_never_answers_is_service_unavailable_after_the_co
 
 
 async def test_an_exhausted_pool_is_service_unavailable_after_the_pool_timeout(database):
-    async with gateway(database, pool_size=1, pool_timeout_ms=SHORT_MS) as (client, reader):
+    async with in_process(database, pool_size=1, pool_timeout_ms=SHORT_MS) as (client, reader):
         async with reader.pool.acquire():
             body, seconds = await timed_flow_query(client)
         after, _ = await timed_flow_query(client)
@@ -124,7 +124,7 @@ async def test_an_exhausted_pool_is_service_unavailable_after_the_pool_timeout(d
 
 
 async def test_the_statement_timeout_is_service_unavailable(database, admin):
-    async with gateway(database, statement_timeout_ms=SHORT_MS) as (client, _), locked_flows(admin, database):
+    async with in_process(database, statement_timeout_ms=SHORT_MS) as (client, _), locked_flows(admin, database):
         body, seconds = await timed_flow_query(client)
 
     assert body == unavailable(body)
@@ -132,7 +132,7 @@ async def test_the_statement_timeout_is_service_unavailable(database, admin):
 
 
 async def test_a_session_terminated_mid_query_is_service_unavailable(database, admin):
-    async with gateway(database) as (client, _):
+    async with in_process(database) as (client, _):
         async with locked_flows(admin, database):
             query = asyncio.create_task(timed_flow_query(client))
             await admin.execute("SELECT pg_terminate_backend($1)", await blocked_backend(admin, [os.getpid()]))
@@ -145,7 +145,7 @@ async def test_a_session_terminated_mid_query_is_service_unavailable(database, a
 
 
 async def test_a_connection_reset_mid_query_is_service_unavailable(database, admin, postgres: TemporaryPostgres):
-    async with gateway(database) as (client, _):
+    async with in_process(database) as (client, _):
         async with locked_flows(admin, database):
             query = asyncio.create_task(timed_flow_query(client))
             os.kill(await blocked_backend(admin, [os.getpid()]), signal.SIGKILL)  # the server restarts all sessions
@@ -159,7 +159,7 @@ async def test_a_connection_reset_mid_query_is_service_unavailable(database, adm
 
 
 async def test_the_request_timeout_stops_a_request_and_frees_its_connection(database, admin):
-    async with gateway(database, pool_size=1, request_timeout_ms=SHORT_MS) as (client, _):
+    async with in_process(database, pool_size=1, request_timeout_ms=SHORT_MS) as (client, _):
         async with locked_flows(admin, database):
             body, seconds = await timed_flow_query(client)
         after, _ = await timed_flow_query(client)
@@ -178,7 +178,7 @@ async def test_the_request_timeout_stops_a_request_and_frees_its_connection(data
 
 
 async def test_readiness_fails_while_the_database_is_down_and_health_does_not(database, postgres: TemporaryPostgres):
-    async with gateway(database) as (client, _):
+    async with in_process(database) as (client, _):
         postgres.stop()
         down = [(await client.http.get(path)).status_code for path in ("/healthz", "/readyz")]
         await asyncio.to_thread(postgres.start)
