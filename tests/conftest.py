@@ -200,25 +200,8 @@ async def live_server(settings: Settings, tmp_path_factory: pytest.TempPathFacto
 
     Tokens from `issue_token(settings, …)` are valid there; its output is in `serve.log` in a temporary directory.
     """
-    port = free_port()
-    env = command_env(
-        HOST="127.0.0.1", PORT=str(port), DB_SCHEMA=settings.database.schema, JWT_SECRET=settings.jwt_secret
-    )
-    log = tmp_path_factory.mktemp("live_server") / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "serve", "--workers", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        await wait_until_healthy(url, process, log)
+    async with serving(settings, tmp_path_factory.mktemp("live_server")) as url:
         yield url
-    finally:
-        stop(process)
 
 
 # More served gateways, and npm packages for interoperability tests
