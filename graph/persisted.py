@@ -81,6 +81,8 @@ class PersistedQuery:
     @classmethod
     def from_extensions(cls, extensions: Mapping[str, Any] | None) -> PersistedQuery | None:
         """The request's persisted query, None without one; raises BadUserInput when it is malformed."""
+        if extensions is not None and not isinstance(extensions, Mapping):
+            raise BadUserInput("`extensions` must be a JSON object.")
         if not extensions or extensions.get("persistedQuery") is None:
             return None
         persisted = extensions["persistedQuery"]

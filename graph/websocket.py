@@ -126,6 +126,7 @@ def _is_request(payload: object) -> bool:
         and isinstance(payload.get("query"), str)
         and isinstance(payload.get("variables"), dict | None)
         and isinstance(payload.get("operationName"), str | None)
+        and isinstance(payload.get("extensions"), dict | None)
     )
 
 

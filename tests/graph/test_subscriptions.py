@@ -221,6 +221,14 @@ async def test_an_invalid_subscription_gets_an_error_message_with_its_code(live_
         }
 
 
+async def test_a_subscribe_payload_with_malformed_extensions_closes_the_socket_with_4400(live_server, settings, tenant):
+    async with connected(live_server, settings, tenant) as ws:
+        payload = {"query": "{ __typename }", "extensions": "x"}
+        await ws.send({"id": "1", "type": "subscribe", "payload": payload})
+
+        assert await ws.close_code() == 4400
+
+
 async def test_a_subscription_over_the_depth_limit_is_refused_as_too_complex(live_server, settings, tenant):
     nested = "parentFlow { " * settings.max_query_depth + "name" + " }" * settings.max_query_depth
     query = "subscription ($flowId: UUID!) { masterFlowChanged(flowId: $flowId) { " + nested + " } }"
