@@ -12,7 +12,7 @@ from db.tenancy import Tenant
 from graph.errors import Unauthenticated
 from graph.settings import Settings
 
-__all__ = ["authenticate", "issue_token"]
+__all__ = ["authenticate", "expires_at", "issue_token"]
 
 ALGORITHM = "HS256"
 
@@ -69,6 +69,19 @@ def authenticate(headers: Mapping[str, str], settings: Settings) -> Tenant:
     if settings.trusted_tenant_headers and (tenant := _tenant_from_headers(headers)):
         return tenant
     raise Unauthenticated("Authentication is required: send 'Authorization: Bearer <token>'.")
+
+
+def expires_at(headers: Mapping[str, str]) -> float | None:
+    """When the bearer token of `headers` expires (seconds since the epoch); None without a token.
+
+    Only for headers `authenticate` has accepted: the token's signature and
+    claims are not checked again.
+    """
+    authorization = headers.get("authorization")
+    if authorization is None:
+        return None
+    claims = jwt.decode(authorization.partition(" ")[2].strip(), options={"verify_signature": False})
+    return float(claims["exp"])
 
 
 def issue_token(settings: Settings, tenant: Tenant, *, ttl_seconds: int = 86_400) -> str:

@@ -23,6 +23,7 @@ module adds the gateway's rules to it:
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
@@ -53,7 +54,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from db.notifications import FlowChanges
 from db.reader import Reader
-from graph.auth import authenticate
+from graph.auth import authenticate, expires_at
 from graph.context import Context
 from graph.errors import ClientError, Unauthenticated, format_error
 from graph.execution import Executor
@@ -77,6 +78,7 @@ class Connection:
     headers: Mapping[str, str]
     connection_params: dict[str, object] | None = None
     context: Context | None = None
+    expires_at: float | None = None  # when the bearer token expires; the socket closes then
 
 
 class ConnectionExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -184,9 +186,17 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
         await super().shutdown()
 
     async def _ping(self) -> None:
+        """Ping every keep-alive interval, and close the socket with 4403 once its token has expired."""
+        expiry = self.context.expires_at
         with suppress(WebSocketDisconnected):
             while True:
-                await asyncio.sleep(self.view.keep_alive_interval)
+                interval = self.view.keep_alive_interval
+                if expiry is not None:
+                    interval = min(interval, max(expiry - time.time(), 0.0))
+                await asyncio.sleep(interval)
+                if expiry is not None and time.time() >= expiry:
+                    await self.websocket.close(4403, "Forbidden: the token has expired.")
+                    return
                 await self.send_message({"type": "ping"})
 
 
@@ -248,10 +258,12 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
 
     async def on_ws_connect(self, context: Connection) -> UnsetType:
         """Authenticate the connection; raising `ConnectionRejectionError` closes it with 4403."""
+        credentials = _credentials(context)
         try:
-            tenant = authenticate(_credentials(context), self.settings)
+            tenant = authenticate(credentials, self.settings)
         except Unauthenticated:
             raise ConnectionRejectionError from None
+        context.expires_at = expires_at(credentials)
         context.context = Context.create(
             reader=self.reader,
             tenant=tenant,

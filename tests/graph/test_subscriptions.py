@@ -185,6 +185,18 @@ async def test_no_credentials_close_the_socket_with_4403(live_server):
         assert await ws.close_code() == 4403
 
 
+async def test_the_socket_closes_with_4403_when_its_token_expires(live_server, settings, tenant):
+    async with socket(live_server) as ws:
+        token = issue_token(settings, tenant, ttl_seconds=2)
+        await ws.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert await ws.receive() == {"type": "connection_ack"}
+        await ws.subscribe("1", uuid.uuid4())
+        async with asyncio.timeout(5):
+            await ws.connection.wait_closed()
+
+        assert ws.connection.close_code == 4403
+
+
 async def test_a_token_in_the_upgrade_requests_header_authenticates_the_socket(live_server, settings, db, tenant, flow):
     async with socket(live_server, headers={"Authorization": f"Bearer {issue_token(settings, tenant)}"}) as ws:
         await ws.send({"type": "connection_init"})
