@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType
 from starlette.status import WS_1013_TRY_AGAIN_LATER
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -159,8 +159,9 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
         """Why a well-formed operation may not start, as formatted errors; [] when it may.
 
         Over the connection's operation limit, a document outside the trusted
-        documents (when that mode is on), or one that fails to parse, to
-        validate (with the query limits) or the node limit.
+        documents (when that mode is on), one that fails to parse, to validate
+        (with the query limits) or the node limit, or one that is not a
+        subscription.
         """
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
@@ -175,6 +176,10 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
         prepared = executor.prepare(payload["query"])
         if prepared.errors:
             return executor.request_errors(prepared, request_id).body["errors"]
+        if prepared.operation_type(payload.get("operationName")) not in (None, OperationType.SUBSCRIPTION):
+            # Queries belong on HTTP, where the request timeout and the heavy-query bulkhead apply.
+            message = "Only subscriptions are served over WebSocket; send queries over HTTP."
+            return [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]
         too_complex = executor.node_limit.check(prepared.document, payload.get("operationName"), payload.get("variables"))
         return [format_error(too_complex, phase="execute", request_id=request_id)] if too_complex else []
 

@@ -241,6 +241,22 @@ async def test_a_subscribe_payload_with_malformed_extensions_closes_the_socket_w
         assert await ws.close_code() == 4400
 
 
+async def test_a_query_over_websocket_is_refused_in_favour_of_http(live_server, settings, tenant):
+    async with connected(live_server, settings, tenant) as ws:
+        await ws.send({"id": "1", "type": "subscribe", "payload": {"query": "{ masterFlows { totalCount } }"}})
+
+        assert await ws.receive() == {
+            "id": "1",
+            "type": "error",
+            "payload": [
+                {
+                    "message": "Only subscriptions are served over WebSocket; send queries over HTTP.",
+                    "extensions": {"code": "BAD_USER_INPUT"},
+                }
+            ],
+        }
+
+
 async def test_a_subscription_over_the_depth_limit_is_refused_as_too_complex(live_server, settings, tenant):
     nested = "parentFlow { " * settings.max_query_depth + "name" + " }" * settings.max_query_depth
     query = "subscription ($flowId: UUID!) { masterFlowChanged(flowId: $flowId) { " + nested + " } }"
