@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+import websockets
 from sqlalchemy import insert, update
 
 from db.engine import create_admin_engine
@@ -206,6 +207,14 @@ async def test_a_token_in_the_upgrade_requests_header_authenticates_the_socket(l
         await rename(db, flow, "Renamed")
 
         assert await ws.receive() == pushed("1", flow)
+
+
+async def test_a_handshake_from_a_page_on_another_origin_is_refused(live_server):
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with socket(live_server, headers={"Origin": "https://evil.example"}):
+            pass
+
+    assert refused.value.response.status_code == 403
 
 
 async def test_the_legacy_graphql_ws_subprotocol_is_refused_with_4406(live_server):
