@@ -22,6 +22,7 @@ recorded, or, when non-null, nulls the nearest nullable ancestor.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from graphql import (
@@ -52,6 +53,27 @@ from graph.fast_execution.plan import (
 )
 
 __all__ = ["FastExecutionContext"]
+
+
+@dataclass
+class _Level:
+    """The objects of one type and selection set at one level of the response, completed together.
+
+    `results[i]` and `failed[i]` are object i's response and propagating
+    error; `pending` collects what must be awaited before the level is done.
+    """
+
+    parent_type: GraphQLObjectType
+    sources: list[Any]
+    paths: list[Path]
+    results: list[dict[str, Any]]
+    failed: list[GraphQLError | None]
+    pending: list[Awaitable[Any]]
+    position_context: Any
+
+    def outcome(self) -> list[Any]:
+        """Each object's response, or `_Failed` for one that must be null."""
+        return [_Failed(error) if error is not None else result for result, error in zip(self.results, self.failed, strict=True)]
 
 
 class _Failed:
@@ -266,55 +288,36 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """
         steps = self._steps(parent_type, grouped_field_set)
         names = [step.name for step in steps]
-        results = [dict.fromkeys(names) for _ in sources]
-        failed: list[GraphQLError | None] = [None] * len(sources)
-        pending: list[Awaitable[Any]] = []
+        level = _Level(parent_type, sources, paths, [dict.fromkeys(names) for _ in sources], [None] * len(sources), [], position_context)
         for step in steps:
             kind = step.field.kind
             if kind == LEAF:
-                self._leaves(step, parent_type, sources, paths, results, failed, pending, position_context)
+                self._leaves(step, level)
             elif kind == COMPOSITE:
                 values = [getattr(source, step.field.attribute, None) for source in sources]
-                field_paths = [Path(path, step.name, parent_type.name) for path in paths]
-                awaiting = self._complete_values(
-                    step.field_def.type, step.field_details_list, field_paths, values, results, step.name, failed, position_context
-                )
-                if awaiting is not None:
-                    pending.append(awaiting)
+                if (awaiting := self._complete_step(step, level, values)) is not None:
+                    level.pending.append(awaiting)
             elif kind == BATCHED:
-                pending.append(self._batch(step, parent_type, sources, paths, results, failed, position_context))
+                level.pending.append(self._batch(step, level))
             else:
-                for index, source in enumerate(sources):
-                    self._execute_other(step, parent_type, source, paths[index], results, failed, index, pending, position_context)
+                for index in range(len(sources)):
+                    self._execute_other(step, level, index)
 
-        def finish() -> list[Any]:
-            return [_Failed(failed[i]) if failed[i] is not None else results[i] for i in range(len(sources))]
-
-        if not pending:
-            return finish()
+        if not level.pending:
+            return level.outcome()
 
         async def await_pending() -> list[Any]:
-            if len(pending) == 1:
-                await pending[0]
+            if len(level.pending) == 1:
+                await level.pending[0]
             else:
-                await gather_with_cancel(*pending)
-            return finish()
+                await gather_with_cancel(*level.pending)
+            return level.outcome()
 
         return await_pending()
 
-    def _leaves(
-        self,
-        step: Step,
-        parent_type: GraphQLObjectType,
-        sources: list[Any],
-        paths: list[Path],
-        results: list[dict[str, Any]],
-        failed: list[GraphQLError | None],
-        pending: list[Awaitable[Any]],
-        position_context: Any,
-    ) -> None:
+    def _leaves(self, step: Step, level: _Level) -> None:
         field, name = step.field, step.name
-        for index, source in enumerate(sources):
+        for index, source in enumerate(level.sources):
             value = getattr(source, field.attribute, None)
             if value is None:
                 if not field.non_null:
@@ -325,26 +328,20 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 except Exception:  # noqa: BLE001 - the stock path reports it
                     serialized = Undefined
                 if serialized is not None and serialized is not Undefined:
-                    results[index][name] = serialized
+                    level.results[index][name] = serialized
                     continue
-            self._execute_other(step, parent_type, source, paths[index], results, failed, index, pending, position_context)
+            self._execute_other(step, level, index)
 
-    def _execute_other(
-        self,
-        step: Step,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        path: Path,
-        results: list[dict[str, Any]],
-        failed: list[GraphQLError | None],
-        index: int,
-        pending: list[Awaitable[Any]],
-        position_context: Any,
-    ) -> None:
+    def _execute_other(self, step: Step, level: _Level, index: int) -> None:
         """One field of one object through graphql-core's `execute_field`."""
+        results, failed = level.results, level.failed
         try:
             value = self.execute_field(
-                parent_type, source, step.field_details_list, Path(path, step.name, parent_type.name), position_context
+                level.parent_type,
+                level.sources[index],
+                step.field_details_list,
+                Path(level.paths[index], step.name, level.parent_type.name),
+                level.position_context,
             )
         except GraphQLError as error:
             failed[index] = failed[index] or error
@@ -359,31 +356,25 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 except GraphQLError as error:
                     failed[index] = failed[index] or error
 
-            pending.append(settle())
+            level.pending.append(settle())
         else:
             results[index][step.name] = value
 
-    async def _batch(
-        self,
-        step: Step,
-        parent_type: GraphQLObjectType,
-        sources: list[Any],
-        paths: list[Path],
-        results: list[dict[str, Any]],
-        failed: list[GraphQLError | None],
-        position_context: Any,
-    ) -> None:
+    async def _batch(self, step: Step, level: _Level) -> None:
         """Resolve a batched field once for every source, then complete the values together."""
-        field_paths = [Path(path, step.name, parent_type.name) for path in paths]
         try:
             arguments = get_argument_values(
                 step.field_def, step.field_details_list[0].node, self.variable_values, hide_suggestions=self.hide_suggestions
             )
-            values = await step.field.batch(sources, self.context_value, arguments)
+            values = await step.field.batch(level.sources, self.context_value, arguments)
         except Exception as error:  # noqa: BLE001 - every source's field fails alike
-            values = [error] * len(sources)
-        awaiting = self._complete_values(
-            step.field_def.type, step.field_details_list, field_paths, values, results, step.name, failed, position_context
-        )
-        if awaiting is not None:
+            values = [error] * len(level.sources)
+        if (awaiting := self._complete_step(step, level, values)) is not None:
             await awaiting
+
+    def _complete_step(self, step: Step, level: _Level, values: list[Any]) -> Awaitable[None] | None:
+        """Complete one composite field's values for every object of the level; an awaitable if that is asynchronous."""
+        field_paths = [Path(path, step.name, level.parent_type.name) for path in level.paths]
+        return self._complete_values(
+            step.field_def.type, step.field_details_list, field_paths, values, level.results, step.name, level.failed, level.position_context
+        )
