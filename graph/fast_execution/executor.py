@@ -51,6 +51,8 @@ from graph.fast_execution.plan import (
     object_list_item,
     unwrap,
 )
+from graph.fast_execution.plans import PlanCache
+from graph.selection import Selection
 
 __all__ = ["FastExecutionContext"]
 
@@ -90,15 +92,24 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor with concrete objects completed level by level."""
 
     _kinds: ClassVar[dict[tuple[str, str], FieldKind]] = {}
+    _plans: ClassVar[PlanCache] = PlanCache()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._compiled: dict[int, tuple[Any, list[Step]]] = {}
+        self._plan = self._plans.plan(self.operation, self.fragment_definitions)
 
     # -- compiling -------------------------------------------------------
 
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Any:
+        """graphql-core's field collection, shared by the requests running this operation (see `plans`)."""
+        key = (return_type, *(id(details.node) for details in field_details_list))
+        cached = self._plan.subfields.get(key)
+        if cached is None:
+            cached = self._plan.subfields[key] = (field_details_list, super().collect_subfields(return_type, field_details_list))
+        return cached[1]
+
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Step]:
-        cached = self._compiled.get(id(grouped_field_set))
+        cached = self._plan.steps.get(id(grouped_field_set))
         if cached is not None:
             return cached[1]
         steps = []
@@ -112,8 +123,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if field.kind in (LEAF, COMPOSITE) and field_details_list[0].node.arguments:
                 field = FieldKind(OTHER)
             steps.append(Step(name, field, field_def, field_details_list))
-        # Keep the field set alive with its steps, so its id is never reused while cached.
-        self._compiled[id(grouped_field_set)] = (grouped_field_set, steps)
+        self._plan.steps[id(grouped_field_set)] = (grouped_field_set, steps)
         return steps
 
     # -- entry point: graphql-core completes a resolver's value ------------
@@ -366,7 +376,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             arguments = get_argument_values(
                 step.field_def, step.field_details_list[0].node, self.variable_values, hide_suggestions=self.hide_suggestions
             )
-            values = await step.field.batch(level.sources, self.context_value, arguments)
+            selection = Selection([details.node for details in step.field_details_list], self.fragment_definitions)
+            values = await step.field.batch(level.sources, self.context_value, arguments, selection)
         except Exception as error:  # noqa: BLE001 - every source's field fails alike
             values = [error] * len(level.sources)
         if (awaiting := self._complete_step(step, level, values)) is not None:

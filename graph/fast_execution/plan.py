@@ -22,6 +22,8 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList
 
+from graph.selection import Selection
+
 __all__ = [
     "BATCHED",
     "COMPOSITE",
@@ -38,8 +40,8 @@ __all__ = [
     "unwrap",
 ]
 
-BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any]], Awaitable[list[Any]]]
-"""`(sources, context, arguments) -> one value (or Exception) per source`, arguments by GraphQL name."""
+BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any], Selection], Awaitable[list[Any]]]
+"""`(sources, context, arguments, selection) -> one value (or Exception) per source`, arguments by GraphQL name."""
 
 _BATCH = "flowgate.batch"
 
@@ -49,7 +51,8 @@ def batched(resolver: BatchResolver) -> dict[str, BatchResolver]:
 
     Use as `@strawberry.field(metadata=batched(fn))`; the field's own resolver
     must give the same result as `fn([self], ...)[0]` (the stock executor and
-    subscriptions use it).
+    subscriptions use it).  `selection` tells what the query selects below
+    the field, for resolvers that read only the columns asked for.
     """
     return {_BATCH: resolver}
 

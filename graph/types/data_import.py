@@ -13,6 +13,7 @@ from asyncpg import Record
 from db.queries.raw_records import RecordFilter, RecordPageKey
 from graph.errors import BadUserInput
 from graph.fast_execution import batched
+from graph.selection import Selection
 from graph.types.enums import ImportStatus, ImportType, from_raw
 from graph.types.pagination import Connection, Window, check_page_size
 from graph.types.raw_record import RawImportRecord, RawImportRecordFilter
@@ -36,12 +37,13 @@ def _after_row(cursor: str | None, context: Context) -> int:
 
 
 async def _record_pages(
-    imports: Sequence[DataImport], context: Context, arguments: dict[str, Any]
+    imports: Sequence[DataImport], context: Context, arguments: dict[str, Any], selection: Selection
 ) -> list[Connection[RawImportRecord] | Exception]:
     """`DataImport.rawRecords` for many imports at once, one statement (see graph.fast_execution.batched).
 
     `arguments` are GraphQL's (`first`, `after`, `filter: {isValid, isProcessed}`);
-    invalid ones fail every import's page alike.
+    invalid ones fail every import's page alike.  Only the columns of the
+    record fields `selection` asks for are read.
     """
     first, after, filter = arguments["first"], arguments.get("after"), arguments.get("filter") or {}
     try:
@@ -51,7 +53,8 @@ async def _record_pages(
         return [error] * len(imports)
     record_filter = RecordFilter(is_valid=filter.get("isValid"), is_processed=filter.get("isProcessed"))
     loaders, cursors = context.loaders, context.cursors
-    keys = [RecordPageKey(data_import._id, after_row, first + 1, record_filter) for data_import in imports]
+    columns = RawImportRecord.columns_for(selection.names("edges", "node") | selection.names("nodes"))
+    keys = [RecordPageKey(data_import._id, after_row, first + 1, record_filter, columns) for data_import in imports]
     pages = await loaders.raw_records_by_page_key.load_many(keys)
 
     def connection(key: RecordPageKey, rows: list[Record]) -> Connection[RawImportRecord]:
@@ -128,7 +131,7 @@ class DataImport:
         filter: Annotated[RawImportRecordFilter | None, strawberry.argument(description="Keep matching records only.")] = None,
     ) -> Connection[RawImportRecord]:
         arguments = {"first": first, "after": after, "filter": filter and {"isValid": filter.is_valid, "isProcessed": filter.is_processed}}
-        [page] = await _record_pages([self], info.context, arguments)
+        [page] = await _record_pages([self], info.context, arguments, Selection.of(info))
         if isinstance(page, Exception):
             raise page
         return page

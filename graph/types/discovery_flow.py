@@ -12,6 +12,7 @@ from asyncpg import Record
 
 from db.queries.discovery_flows import PHASE_COLUMNS
 from graph.fast_execution import batched
+from graph.selection import Selection
 from graph.types.data_import import DataImport
 from graph.types.enums import DiscoveryFlowStatus, DiscoveryPhase, from_raw
 
@@ -23,7 +24,9 @@ __all__ = ["DiscoveryFlow", "PhaseProgress"]
 _PHASES = [(DiscoveryPhase(column.removesuffix("_completed")), column) for column in PHASE_COLUMNS]
 
 
-async def _imports(flows: Sequence[DiscoveryFlow], context: Context, arguments: dict[str, Any]) -> list[DataImport | None]:
+async def _imports(
+    flows: Sequence[DiscoveryFlow], context: Context, arguments: dict[str, Any], selection: Selection
+) -> list[DataImport | None]:
     """`DiscoveryFlow.dataImport` for many discovery flows at once (see graph.fast_execution.batched)."""
     import_ids = [flow._data_import_id for flow in flows]
     rows = await context.loaders.data_import_by_id.load_many([i for i in import_ids if i is not None])
@@ -75,4 +78,4 @@ class DiscoveryFlow:
         description="The import this discovery flow links to; null when it links none.", metadata=batched(_imports)
     )
     async def data_import(self, info: strawberry.Info) -> DataImport | None:
-        return (await _imports([self], info.context, {}))[0]
+        return (await _imports([self], info.context, {}, Selection.of(info)))[0]

@@ -12,6 +12,7 @@ import strawberry
 from asyncpg import Record
 
 from graph.fast_execution import batched
+from graph.selection import Selection
 from graph.types.discovery_flow import DiscoveryFlow
 from graph.types.enums import FlowType, MasterFlowStatus, from_raw
 
@@ -21,13 +22,17 @@ if TYPE_CHECKING:
 __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrderField", "OrderDirection"]
 
 
-async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[DiscoveryFlow | None]:
+async def _discoveries(
+    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
+) -> list[DiscoveryFlow | None]:
     """`MasterFlow.discovery` for many flows at once (see graph.fast_execution.batched)."""
     rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([flow.flow_id for flow in flows])
     return [DiscoveryFlow.from_row(row) if row else None for row in rows]
 
 
-async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[MasterFlow | None]:
+async def _parents(
+    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
+) -> list[MasterFlow | None]:
     """`MasterFlow.parentFlow` for many flows at once."""
     parent_ids = [flow._parent_flow_id for flow in flows]
     rows = await context.loaders.master_flow_by_flow_id.load_many([i for i in parent_ids if i is not None])
@@ -35,7 +40,9 @@ async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dic
     return [MasterFlow.from_row(by_id[i]) if i in by_id else None for i in parent_ids]
 
 
-async def _children(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any]) -> list[list[MasterFlow]]:
+async def _children(
+    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
+) -> list[list[MasterFlow]]:
     """`MasterFlow.childFlows` for many flows at once."""
     pages = await context.loaders.child_flows_by_parent_flow_id.load_many([flow.flow_id for flow in flows])
     return [[MasterFlow.from_row(row) for row in rows] for rows in pages]
@@ -71,15 +78,15 @@ class MasterFlow:
         description="The discovery flow behind this master flow, if it has one.", metadata=batched(_discoveries)
     )
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None:
-        return (await _discoveries([self], info.context, {}))[0]
+        return (await _discoveries([self], info.context, {}, Selection.of(info)))[0]
 
     @strawberry.field(description="The flow this one was started from, if any.", metadata=batched(_parents))
     async def parent_flow(self, info: strawberry.Info) -> MasterFlow | None:
-        return (await _parents([self], info.context, {}))[0]
+        return (await _parents([self], info.context, {}, Selection.of(info)))[0]
 
     @strawberry.field(description="The flows started from this one, oldest first.", metadata=batched(_children))
     async def child_flows(self, info: strawberry.Info) -> list[MasterFlow]:
-        return (await _children([self], info.context, {}))[0]
+        return (await _children([self], info.context, {}, Selection.of(info)))[0]
 
 
 @strawberry.enum(description="The timestamps master flows can be ordered by.")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
 from asyncpg import Record
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
-from db.queries.raw_records import RecordFilter
+from db.queries.raw_records import RECORD_COLUMNS, RecordFilter
 from graph.scalars import json_fragment
 
 __all__ = ["RawImportRecord", "RawImportRecordFilter"]
@@ -28,17 +30,27 @@ class RawImportRecord:
 
     @classmethod
     def from_row(cls, row: Record) -> RawImportRecord:
+        """The record of a row holding the columns `columns_for` asked for; the fields of the others are None."""
+        get = row.get
         return cls(
             row_number=row["row_number"],
-            raw_data=json_fragment(row["raw_data"]),
-            cleansed_data=json_fragment(row["cleansed_data"]),
-            validation_errors=json_fragment(row["validation_errors"]),
-            processing_notes=row["processing_notes"],
-            is_processed=row["is_processed"],
-            is_valid=row["is_valid"],
-            created_at=row["created_at"],
-            processed_at=row["processed_at"],
+            raw_data=json_fragment(get("raw_data")),
+            cleansed_data=json_fragment(get("cleansed_data")),
+            validation_errors=json_fragment(get("validation_errors")),
+            processing_notes=get("processing_notes"),
+            is_processed=get("is_processed"),
+            is_valid=get("is_valid"),
+            created_at=get("created_at"),
+            processed_at=get("processed_at"),
         )
+
+    @classmethod
+    def columns_for(cls, fields: Iterable[str]) -> frozenset[str]:
+        """The columns to read for the GraphQL `fields` of a record."""
+        return frozenset(_COLUMN_OF_FIELD[name] for name in fields if name in _COLUMN_OF_FIELD)
+
+
+_COLUMN_OF_FIELD = {to_camel_case(column): column for column in RECORD_COLUMNS}
 
 
 @strawberry.input(description="Conditions on records; omitted conditions match every record.")

@@ -76,3 +76,32 @@ def _flat(value, prefix=""):
     if isinstance(value, list):
         return {k: v for index, item in enumerate(value) for k, v in _flat(item, f"{prefix}[{index}]").items()}
     return {prefix: value}
+
+
+async def _run_parsed(document, variables, reader, tenant):
+    context = Context.create(reader=reader, tenant=tenant, cursor_secret=b"s" * 32, request_id="test")
+    result = await execute(schema._schema, document, context_value=context, variable_values=variables, executor_class=FastExecutionContext)
+    assert not result.errors
+    return result.data
+
+
+async def test_requests_sharing_a_parsed_query_with_skip_each_get_the_fields_their_variables_select(flows, reader, tenant):
+    # Documents are parsed once per query text; what @skip collects must not be shared between requests.
+    document = parse("query ($skip: Boolean!) { masterFlows(first: 1) { nodes { name @skip(if: $skip) } } }")
+
+    skipped = await _run_parsed(document, {"skip": True}, reader, tenant)
+    kept = await _run_parsed(document, {"skip": False}, reader, tenant)
+
+    assert skipped == {"masterFlows": {"nodes": [{}]}}
+    assert kept["masterFlows"]["nodes"][0].keys() == {"name"}
+
+
+async def test_requests_sharing_a_parsed_query_each_get_the_page_their_variables_ask_for(flows, reader, tenant):
+    document = parse("query ($first: Int!) { masterFlows(first: $first) { nodes { name discovery { status } } } }")
+
+    one = await _run_parsed(document, {"first": 1}, reader, tenant)
+    three = await _run_parsed(document, {"first": 3}, reader, tenant)
+
+    assert len(one["masterFlows"]["nodes"]) == 1
+    assert len(three["masterFlows"]["nodes"]) == 3
+    assert three["masterFlows"]["nodes"][0] == one["masterFlows"]["nodes"][0]

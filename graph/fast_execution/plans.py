@@ -1,0 +1,70 @@
+"""Collected and compiled selection sets, kept across the requests that run one operation.
+
+Documents are parsed once per query text (graph.execution), so every request
+running a query shares its AST nodes.  What field collection makes of them
+depends on nothing else, unless a directive (`@skip`, `@include`) makes it
+depend on the variables: then each request gets a plan of its own.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import BREAK, DirectiveNode, FragmentDefinitionNode, OperationDefinitionNode, Visitor, visit
+
+from graph.fast_execution.plan import Step
+
+__all__ = ["OperationPlan", "PlanCache"]
+
+
+@dataclass
+class OperationPlan:
+    """What one operation's execution has collected and compiled, by identity of what it came from.
+
+    Every value keeps its key's object alive, so that an id is never reused while cached.
+    """
+
+    operation: OperationDefinitionNode
+    subfields: dict[tuple[Any, ...], tuple[Any, Any]] = field(default_factory=dict)
+    steps: dict[int, tuple[Any, list[Step]]] = field(default_factory=dict)
+
+
+class _FindsDirectives(Visitor):
+    found = False
+
+    def enter_directive(self, node: DirectiveNode, *args: Any) -> Any:
+        self.found = True
+        return BREAK
+
+
+def _has_directives(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> bool:
+    finder = _FindsDirectives()
+    for node in (operation, *fragments.values()):
+        visit(node, finder)
+        if finder.found:
+            return True
+    return False
+
+
+class PlanCache:
+    """The plans of the last `size` operations run."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._plans: OrderedDict[int, OperationPlan] = OrderedDict()
+        self._size = size
+
+    def plan(self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> OperationPlan:
+        """The plan every request running `operation` shares; a new one for each request when it has directives."""
+        cached = self._plans.get(id(operation))
+        if cached is not None:
+            self._plans.move_to_end(id(operation))
+            return cached
+        plan = OperationPlan(operation)
+        if not _has_directives(operation, fragments):
+            self._plans[id(operation)] = plan
+            if len(self._plans) > self._size:
+                self._plans.popitem(last=False)
+        return plan
