@@ -83,6 +83,25 @@ async def test_an_expired_token_is_refused(http, settings, tenant):
     assert_unauthenticated(response, "The token has expired.")
 
 
+async def test_a_token_accepted_before_is_refused_once_it_expires(http, settings, tenant, monkeypatch):
+    expiry = int(time.time()) + 600
+    token = jwt.encode(claims_of(tenant, exp=expiry), settings.jwt_secret, algorithm="HS256")
+    assert (await http.post("/graphql", json=ANY_QUERY, headers=bearer(token))).status_code == 200
+
+    monkeypatch.setattr("graph.auth.time.time", lambda: expiry + 1)  # the verified token is cached; its expiry is not
+    response = await http.post("/graphql", json=ANY_QUERY, headers=bearer(token))
+
+    assert_unauthenticated(response, "The token has expired.")
+
+
+async def test_a_token_whose_exp_is_not_a_number_is_refused(http, settings, tenant):
+    token = jwt.encode(claims_of(tenant, exp="tomorrow"), settings.jwt_secret, algorithm="HS256")
+
+    response = await http.post("/graphql", json=ANY_QUERY, headers=bearer(token))
+
+    assert_unauthenticated(response, "The token is not valid.")
+
+
 async def test_a_token_without_exp_is_refused(http, settings, tenant):
     claims = claims_of(tenant)
     del claims["exp"]
