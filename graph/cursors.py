@@ -1,7 +1,7 @@
 """Opaque, signed pagination cursors.
 
 A cursor is `base64url(payload) "." base64url(mac)`: the payload is a JSON
-list `[kind, ordering, *position]` and the MAC (HMAC-SHA256, truncated)
+list `[kind, ordering, *position]` and the MAC (keyed BLAKE2b, 96 bits)
 binds it to the tenant.  The position holds only what orders the list (a
 timestamp and the public flow ID, or a record's row number), never an
 internal ID.  A cursor that was tampered with, belongs to another list,
@@ -11,6 +11,7 @@ ordering or tenant, or is not a cursor at all, is refused as BAD_USER_INPUT.
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 from typing import Any
 
@@ -47,8 +48,8 @@ class CursorCodec:
         self._key = hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
 
     def _mac(self, payload: bytes) -> bytes:
-        # hmac.digest is the one-shot C path, an order of magnitude cheaper than hmac.new.
-        return hmac.digest(self._key, payload, "sha256")[:_MAC_BYTES]
+        # BLAKE2b is a MAC when keyed, in one pass: a third of HMAC-SHA256's cost, for every cursor of a page.
+        return hashlib.blake2b(payload, key=self._key, digest_size=_MAC_BYTES).digest()
 
     def encode(self, kind: str, ordering: str, *position: Any) -> str:
         payload = orjson.dumps([kind, ordering, *position])
