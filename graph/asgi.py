@@ -1,5 +1,11 @@
-"""The ASGI entry point for uvicorn: `graph.asgi:app`, configured from the environment."""
+"""The ASGI entry point for uvicorn: `graph.asgi:app`, configured from the environment.
+
+Each worker process imports it once, so the collector is tuned here, after
+everything the app needs has been imported and built.
+"""
 
 from graph.app import create_app
+from graph.collector import tune_for_serving
 
 app = create_app()
+tune_for_serving()
