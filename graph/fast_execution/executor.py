@@ -51,7 +51,7 @@ from graph.fast_execution.plan import (
     object_list_item,
     unwrap,
 )
-from graph.fast_execution.plans import PlanCache
+from graph.fast_execution.plans import CompiledSelectionSet, PlanCache
 from graph.selection import Selection
 
 __all__ = ["FastExecutionContext"]
@@ -108,8 +108,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             cached = self._plan.subfields[key] = (field_details_list, super().collect_subfields(return_type, field_details_list))
         return cached[1]
 
-    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Step]:
-        cached = self._plan.steps.get(id(grouped_field_set))
+    def _compiled(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> CompiledSelectionSet:
+        cached = self._plan.selection_sets.get(id(grouped_field_set))
         if cached is not None:
             return cached[1]
         steps = []
@@ -123,8 +123,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if field.kind in (LEAF, COMPOSITE) and field_details_list[0].node.arguments:
                 field = FieldKind(OTHER)
             steps.append(Step(name, field, field_def, field_details_list))
-        self._plan.steps[id(grouped_field_set)] = (grouped_field_set, steps)
-        return steps
+        compiled = CompiledSelectionSet.of(steps)
+        self._plan.selection_sets[id(grouped_field_set)] = (grouped_field_set, compiled)
+        return compiled
 
     # -- entry point: graphql-core completes a resolver's value ------------
 
@@ -296,13 +297,15 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         Each result is a dict, or `_Failed` when a non-null field failed.
         """
-        steps = self._steps(parent_type, grouped_field_set)
-        names = [step.name for step in steps]
-        level = _Level(parent_type, sources, paths, [dict.fromkeys(names) for _ in sources], [None] * len(sources), [], position_context)
-        for step in steps:
+        compiled = self._compiled(parent_type, grouped_field_set)
+        new_result = compiled.template.copy
+        level = _Level(parent_type, sources, paths, [new_result() for _ in sources], [None] * len(sources), [], position_context)
+        slow = compiled.fill_leaves(sources, level.results) if compiled.fill_leaves else ()
+        for step in compiled.steps:
             kind = step.field.kind
             if kind == LEAF:
-                self._leaves(step, level)
+                for index in slow:
+                    self._leaf(step, level, index)
             elif kind == COMPOSITE:
                 values = [getattr(source, step.field.attribute, None) for source in sources]
                 if (awaiting := self._complete_step(step, level, values)) is not None:
@@ -325,22 +328,23 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return await_pending()
 
-    def _leaves(self, step: Step, level: _Level) -> None:
-        field, name = step.field, step.name
-        for index, source in enumerate(level.sources):
-            value = getattr(source, field.attribute, None)
-            if value is None:
-                if not field.non_null:
-                    continue  # the key already holds None
-            else:
-                try:
-                    serialized = field.serialize(value)
-                except Exception:  # noqa: BLE001 - the stock path reports it
-                    serialized = Undefined
-                if serialized is not None and serialized is not Undefined:
-                    level.results[index][name] = serialized
-                    continue
-            self._execute_other(step, level, index)
+    def _leaf(self, step: Step, level: _Level, index: int) -> None:
+        """One leaf of one object the generated filler left: read and serialized here, or by graphql-core with its errors."""
+        field = step.field
+        value = getattr(level.sources[index], field.attribute, None)
+        if value is None:
+            if not field.non_null:
+                level.results[index][step.name] = None
+                return
+        else:
+            try:
+                serialized = field.serialize(value)
+            except Exception:  # noqa: BLE001 - the stock path reports it
+                serialized = Undefined
+            if serialized is not None and serialized is not Undefined:
+                level.results[index][step.name] = serialized
+                return
+        self._execute_other(step, level, index)
 
     def _execute_other(self, step: Step, level: _Level, index: int) -> None:
         """One field of one object through graphql-core's `execute_field`."""

@@ -62,13 +62,18 @@ LEAF, COMPOSITE, BATCHED, OTHER = range(4)
 
 @dataclass(frozen=True)
 class FieldKind:
-    """How a (type, field) resolves, decided once per process."""
+    """How a (type, field) resolves, decided once per process.
+
+    A leaf's value `v` goes into the response unchanged when the Python
+    expression `passes` (over `v`) holds; otherwise `serialize(v)` gives it.
+    """
 
     kind: int
     attribute: str = ""
     serialize: Callable[[Any], Any] | None = None
     non_null: bool = False
     batch: BatchResolver | None = None
+    passes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,15 @@ def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], An
     return _exact(shortcuts[leaf.name], stock) if leaf.name in shortcuts else stock
 
 
+_PASSES = {
+    "Int": f"type(v) is int and {_INT_RANGE.start} <= v < {_INT_RANGE.stop}",
+    "String": "type(v) is str",
+    "Boolean": "type(v) is bool",
+    "Float": "type(v) is float",
+}
+"""When a built-in scalar's stock serializer would give the value back unchanged."""
+
+
 def field_kind(field_def: GraphQLField | None) -> FieldKind:
     definition = field_def.extensions.get("strawberry-definition") if field_def else None
     if definition is None:
@@ -141,7 +155,7 @@ def field_kind(field_def: GraphQLField | None) -> FieldKind:
         return FieldKind(BATCHED, non_null=non_null, batch=batch)
     plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
     if plain and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-        return FieldKind(LEAF, definition.python_name, _serializer(named), non_null)
+        return FieldKind(LEAF, definition.python_name, _serializer(named), non_null, passes=_PASSES.get(named.name))
     if plain and completes_as_objects(field_def.type):
         return FieldKind(COMPOSITE, definition.python_name, non_null=non_null)
     return FieldKind(OTHER)

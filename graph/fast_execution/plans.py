@@ -15,9 +15,23 @@ from typing import Any
 
 from graphql import BREAK, DirectiveNode, FragmentDefinitionNode, OperationDefinitionNode, Visitor, visit
 
+from graph.fast_execution.leaves import LeafFiller, leaf_filler
 from graph.fast_execution.plan import Step
 
-__all__ = ["OperationPlan", "PlanCache"]
+__all__ = ["CompiledSelectionSet", "OperationPlan", "PlanCache"]
+
+
+@dataclass(frozen=True)
+class CompiledSelectionSet:
+    """A selection set's steps, the response object every object starts from, and its leaf filler."""
+
+    steps: list[Step]
+    template: dict[str, None]
+    fill_leaves: LeafFiller | None
+
+    @classmethod
+    def of(cls, steps: list[Step]) -> CompiledSelectionSet:
+        return cls(steps, dict.fromkeys(step.name for step in steps), leaf_filler(steps))
 
 
 @dataclass
@@ -29,7 +43,7 @@ class OperationPlan:
 
     operation: OperationDefinitionNode
     subfields: dict[tuple[Any, ...], tuple[Any, Any]] = field(default_factory=dict)
-    steps: dict[int, tuple[Any, list[Step]]] = field(default_factory=dict)
+    selection_sets: dict[int, tuple[Any, CompiledSelectionSet]] = field(default_factory=dict)
 
 
 class _FindsDirectives(Visitor):
