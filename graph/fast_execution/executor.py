@@ -307,9 +307,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 for index in slow:
                     self._leaf(step, level, index)
             elif kind == COMPOSITE:
-                values = [getattr(source, step.field.attribute, None) for source in sources]
-                if (awaiting := self._complete_step(step, level, values)) is not None:
-                    level.pending.append(awaiting)
+                self._composite(step, level)
             elif kind == BATCHED:
                 level.pending.append(self._batch(step, level))
             else:
@@ -328,10 +326,26 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return await_pending()
 
+    def _composite(self, step: Step, level: _Level) -> None:
+        """Complete a plain object field for every object; if a method raises, graphql-core resolves the field for each."""
+        read = step.field.read
+        try:
+            values = [read(source) for source in level.sources]
+        except Exception:  # noqa: BLE001 - the stock path reports it
+            for index in range(len(level.sources)):
+                self._execute_other(step, level, index)
+            return
+        if (awaiting := self._complete_step(step, level, values)) is not None:
+            level.pending.append(awaiting)
+
     def _leaf(self, step: Step, level: _Level, index: int) -> None:
         """One leaf of one object the generated filler left: read and serialized here, or by graphql-core with its errors."""
         field = step.field
-        value = getattr(level.sources[index], field.attribute, None)
+        try:
+            value = field.read(level.sources[index])
+        except Exception:  # noqa: BLE001 - the stock path reports it
+            self._execute_other(step, level, index)
+            return
         if value is None:
             if not field.non_null:
                 level.results[index][step.name] = None

@@ -29,7 +29,8 @@ def _statements(number: int, step: Step) -> list[str]:
     """The statements filling one leaf; `raise SLOW` hands the object to the generic path."""
     field = step.field
     assert field.attribute.isidentifier()  # a strawberry python_name, so safe in source
-    lines = [f"v = source.{field.attribute}", "if v is None:", f"    if {field.non_null}: raise SLOW"]
+    read = f"method_{number}(source)" if field.method is not None else f"source.{field.attribute}"
+    lines = [f"v = {read}", "if v is None:", f"    if {field.non_null}: raise SLOW"]
     if field.passes is not None:
         lines += [f"elif not ({field.passes}): raise SLOW"]
     else:
@@ -58,6 +59,7 @@ def leaf_filler(steps: Sequence[Step]) -> LeafFiller | None:
     ])
     namespace: dict[str, Any] = {"SLOW": _Slow(), "Undefined": Undefined}
     namespace.update((f"serialize_{number}", step.field.serialize) for number, step in enumerate(leaves))
+    namespace.update((f"method_{number}", step.field.method) for number, step in enumerate(leaves))
     exec(compile(source, f"<leaves of {', '.join(step.name for step in leaves)}>", "exec"), namespace)  # noqa: S102
     return namespace["fill"]
 

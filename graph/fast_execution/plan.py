@@ -64,8 +64,10 @@ LEAF, COMPOSITE, BATCHED, OTHER = range(4)
 class FieldKind:
     """How a (type, field) resolves, decided once per process.
 
-    A leaf's value `v` goes into the response unchanged when the Python
-    expression `passes` (over `v`) holds; otherwise `serialize(v)` gives it.
+    A LEAF or COMPOSITE value is the source's `attribute`, or `method(source)`
+    for a resolver that needs nothing but the object.  A leaf's value `v` goes
+    into the response unchanged when the Python expression `passes` (over `v`)
+    holds; otherwise `serialize(v)` gives it.
     """
 
     kind: int
@@ -74,6 +76,11 @@ class FieldKind:
     non_null: bool = False
     batch: BatchResolver | None = None
     passes: str | None = None
+    method: Callable[[Any], Any] | None = None
+
+    def read(self, source: Any) -> Any:
+        """The field's value on `source` (a method's exceptions propagate)."""
+        return self.method(source) if self.method is not None else getattr(source, self.attribute, None)
 
 
 @dataclass(frozen=True)
@@ -153,10 +160,21 @@ def field_kind(field_def: GraphQLField | None) -> FieldKind:
     batch = (definition.metadata or {}).get(_BATCH)
     if batch is not None and completes_as_objects(field_def.type):
         return FieldKind(BATCHED, non_null=non_null, batch=batch)
+    method = _plain_method(definition)
     plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
-    if plain and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-        return FieldKind(LEAF, definition.python_name, _serializer(named), non_null, passes=_PASSES.get(named.name))
-    if plain and completes_as_objects(field_def.type):
-        return FieldKind(COMPOSITE, definition.python_name, non_null=non_null)
+    if (plain or method) and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+        return FieldKind(LEAF, definition.python_name, _serializer(named), non_null, passes=_PASSES.get(named.name), method=method)
+    if (plain or method) and completes_as_objects(field_def.type):
+        return FieldKind(COMPOSITE, definition.python_name, non_null=non_null, method=method)
     return FieldKind(OTHER)
+
+
+def _plain_method(definition: Any) -> Callable[[Any], Any] | None:
+    """The function of a resolver that takes only the object (as `self` or `root`), synchronous, without extensions or permissions."""
+    resolver = definition.base_resolver
+    if resolver is None or resolver.is_async or resolver.arguments or definition.extensions or definition.permission_classes:
+        return None
+    if resolver.info_parameter is not None or (resolver.root_parameter is None) == (resolver.self_parameter is None):
+        return None
+    return resolver.wrapped_func
 

@@ -40,15 +40,23 @@ class PhaseProgress:
     completed: bool = strawberry.field(description="Whether the phase has completed.")
 
 
+def _phases(root: DiscoveryFlow) -> list[PhaseProgress]:
+    """`DiscoveryFlow.phases`, built only when selected."""
+    return [PhaseProgress(phase=phase, completed=done) for (phase, _), done in zip(_PHASES, root._phases_completed, strict=True)]
+
+
 @strawberry.type(description="The discovery work behind a master flow: its phases and the data it imported.")
 class DiscoveryFlow:
     _data_import_id: strawberry.Private[UUID | None]
+    _phases_completed: strawberry.Private[tuple[bool, ...]]  # in the order of _PHASES
     name: str | None = strawberry.field(description="The discovery flow's name.")
     status: DiscoveryFlowStatus = strawberry.field(description="Where the flow is; UNKNOWN for values outside the list.")
     status_raw: str = strawberry.field(description="The status exactly as stored.")
     current_phase: str | None = strawberry.field(description="The phase the flow is in, as stored.")
     progress_percentage: float | None = strawberry.field(description="Progress of the flow, 0 to 100.")
-    phases: list[PhaseProgress] = strawberry.field(description="Every phase, in the order they run, with its completion.")
+    phases: list[PhaseProgress] = strawberry.field(
+        resolver=_phases, description="Every phase, in the order they run, with its completion."
+    )
     assessment_ready: bool = strawberry.field(description="Whether the discovered inventory is ready for assessment.")
     error_message: str | None = strawberry.field(description="Why the flow failed, if it did.")
     error_phase: str | None = strawberry.field(description="The phase the flow failed in, if it did.")
@@ -65,7 +73,7 @@ class DiscoveryFlow:
             status_raw=row["status"],
             current_phase=row["current_phase"],
             progress_percentage=row["progress_percentage"],
-            phases=[PhaseProgress(phase=phase, completed=row[column]) for phase, column in _PHASES],
+            _phases_completed=tuple(row[column] for _, column in _PHASES),
             assessment_ready=row["assessment_ready"],
             error_message=row["error_message"],
             error_phase=row["error_phase"],
