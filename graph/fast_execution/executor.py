@@ -98,6 +98,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self._plan = self._plans.plan(self.operation, self.fragment_definitions)
 
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        """graphql-core's response; then the context lets go of its async helpers.
+
+        They are bound methods of the context: a reference cycle that would keep
+        the whole request (its loaders and their rows) alive until the next
+        garbage collection instead of freeing it as the request ends.
+        """
+        response = super().build_response(data)
+        del self.async_helpers
+        return response
+
     # -- compiling -------------------------------------------------------
 
     def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Any:

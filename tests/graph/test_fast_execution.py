@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import orjson
 import pytest
 from graphql import execute, parse
@@ -105,3 +108,19 @@ async def test_requests_sharing_a_parsed_query_each_get_the_page_their_variables
     assert len(one["masterFlows"]["nodes"]) == 1
     assert len(three["masterFlows"]["nodes"]) == 3
     assert three["masterFlows"]["nodes"][0] == one["masterFlows"]["nodes"][0]
+
+
+async def test_a_finished_request_is_freed_without_waiting_for_the_garbage_collector(flows, reader, tenant):
+    # A reference cycle would keep the context, its loaders and their rows until the next collection.
+    context = Context.create(reader=reader, tenant=tenant, cursor_secret=b"s" * 32, request_id="test")
+    freed = weakref.ref(context)
+    document = parse("{ masterFlows(first: 3) { nodes { name discovery { dataImport { rawRecords(first: 2) { nodes { rawData } } } } } } }")
+    gc.collect()
+    gc.disable()
+    try:
+        result = await execute(schema._schema, document, context_value=context, executor_class=FastExecutionContext)
+        assert not result.errors
+        del context, result
+        assert freed() is None
+    finally:
+        gc.enable()
