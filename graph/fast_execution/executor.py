@@ -6,13 +6,16 @@ machinery costs more than the SQL.  `FastExecutionContext` keeps
 graphql-core's parsing, variables, root fields and error model, and replaces
 the completion of concrete objects:
 
-- Each selection set is compiled once per request into steps, one per
-  response key: a plain leaf (read and serialized inline), a plain object or
-  list of objects (recursed into), a *batched* resolver (see `batched`), or
-  anything else (graphql-core's `execute_field`).
+- Each selection set is compiled once per operation (see `plans`) into
+  steps, one per response key: a plain leaf (read and serialized inline), a
+  plain object or list of objects (recursed into), a *batched* resolver (see
+  `batched`), or anything else (graphql-core's `execute_field`).  A plain
+  field is an attribute, or a resolver that needs only the object.
 - All objects of one type at one level of the response are completed
   together.  A page of 50 flows is one vector, so their discovery flows are
-  one vector, and each batched field runs once for the whole level.
+  one vector, and each batched field runs once for the whole level.  The
+  leaves of a level are filled by code generated for the selection set
+  (see `leaves`).
 
 Errors and null propagation follow the stock executor (the differential test
 in tests/graph/test_fast_execution.py checks it): a failed field is nulled and
