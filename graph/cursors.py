@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -41,11 +42,17 @@ def _b64decode(text: str) -> bytes:
     return data
 
 
+@lru_cache(maxsize=1024)
+def _tenant_key(secret: bytes, tenant: Tenant) -> bytes:
+    """The MAC key of one tenant's cursors, derived from the secret (once per tenant, not per request)."""
+    return hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
+
+
 class CursorCodec:
     """Encodes and checks the cursors of one tenant."""
 
     def __init__(self, secret: bytes, tenant: Tenant) -> None:
-        self._key = hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
+        self._key = _tenant_key(secret, tenant)
 
     def _mac(self, payload: bytes) -> bytes:
         # BLAKE2b is a MAC when keyed, in one pass: a third of HMAC-SHA256's cost, for every cursor of a page.
