@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from db.migrate import migrate
@@ -24,7 +25,7 @@ from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.queries import first_flow_id, graphql_request
-from tests.bench.servers import PYTHON, ROOT, free_port, peak_rss_mb, running, sql_statements_total
+from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
 
 UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
 
@@ -104,14 +105,21 @@ async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -
     return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records}
 
 
-async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int) -> float:
+async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int, log: Path) -> float:
     port = free_port()
     command = [PYTHON, "-m", "graph", "serve", "--workers", str(workers)]
-    with running(command, port, {"HOST": "127.0.0.1"}):
-        await asyncio.sleep(1.0)
+    log.write_bytes(b"")
+    with running(command, port, {"HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}, log=log):
+        # The socket accepts before every worker has started; connections opened earlier all go to the first ones.
+        await eventually(lambda: _started(log, workers), within=60)
         request = graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
         await measure_latencies([(port, request)], count=20)  # warm up
         return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds))
+
+
+async def _started(log: Path, workers: int) -> bool:
+    """Whether `workers` worker processes have logged that their startup is complete."""
+    return log.read_text().count("Application startup complete") >= workers
 
 
 def main() -> None:
@@ -133,7 +141,9 @@ def main() -> None:
         results = asyncio.run(_run(args, gateway_port, limit_port, token))
         peak_rss = round(peak_rss_mb(gateway.pid), 1)
     print(f"\nGateway peak RSS (1 worker, after all runs): {peak_rss} MiB")
-    scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers)) for workers in (1, 2)}
+    log = ROOT / ".bench" / "workers.log"
+    log.parent.mkdir(exist_ok=True)
+    scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers, log)) for workers in (1, 2)}
     print(f"Throughput of (c) at concurrency 16 by worker processes: {scaling} requests/s")
 
     out = ROOT / ".bench" / "results.json"
