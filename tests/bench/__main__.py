@@ -110,11 +110,11 @@ async def _throughput_with_workers(args: argparse.Namespace, token: str, workers
     command = [PYTHON, "-m", "graph", "serve", "--workers", str(workers)]
     log.write_bytes(b"")
     with running(command, port, {"HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}, log=log):
-        # The socket accepts before every worker has started; connections opened earlier all go to the first ones.
+        # The socket accepts before every worker has started; connections opened earlier all go to the first.
         await eventually(lambda: _started(log, workers), within=60)
         request = graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
         await measure_latencies([(port, request)], count=20)  # warm up
-        return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds))
+        return round(await measure_throughput(port, request, concurrency=16, seconds=args.seconds, ramp=0.01))
 
 
 async def _started(log: Path, workers: int) -> bool:

@@ -131,17 +131,19 @@ async def generate_load(
     stop: asyncio.Event,
     record: Callable[[Sample], None],
     timeout: float = 30.0,
+    ramp: float = 0.0,
 ) -> None:
     """Send `requests` in turn over `concurrency` keep-alive connections until `stop` is set.
 
     Never raises for a failed request: each one is passed to `record`, and a
     connection that fails or gives no answer within `timeout` seconds is
-    replaced by a new one.
+    replaced by a new one.  The connections open `ramp` seconds apart.
     """
     turn = 0
 
-    async def loop() -> None:
+    async def loop(position: int) -> None:
         nonlocal turn
+        await asyncio.sleep(position * ramp)
         connection: _Connection | None = None
         while not stop.is_set():
             index, turn = turn % len(requests), turn + 1
@@ -161,14 +163,19 @@ async def generate_load(
         if connection is not None:
             connection.close()
 
-    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    await asyncio.gather(*(loop(position) for position in range(concurrency)))
 
 
-async def measure_throughput(port: int, request: bytes, *, concurrency: int, seconds: float) -> float:
-    """Requests per second with `concurrency` connections looping for `seconds`; raises unless all got 200."""
+async def measure_throughput(port: int, request: bytes, *, concurrency: int, seconds: float, ramp: float = 0.0) -> float:
+    """Requests per second with `concurrency` connections looping for `seconds`; raises unless all got 200.
+
+    With several worker processes, give a `ramp` (see `generate_load`): connections opened at once may
+    all be accepted by the worker that wakes first, while a worker busy with a connection is slow to
+    accept the next one.
+    """
     samples: list[Sample] = []
     started = time.perf_counter()
-    await generate_load(port, [request], concurrency=concurrency, stop=stop_after(seconds), record=samples.append)
+    await generate_load(port, [request], concurrency=concurrency, stop=stop_after(seconds), record=samples.append, ramp=ramp)
     elapsed = time.perf_counter() - started
     failed = [sample for sample in samples if sample.status != 200]
     if failed:
