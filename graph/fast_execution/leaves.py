@@ -30,14 +30,15 @@ def _statements(number: int, step: Step) -> list[str]:
     field = step.field
     assert field.attribute.isidentifier()  # a strawberry python_name, so safe in source
     read = f"method_{number}(source)" if field.method is not None else f"source.{field.attribute}"
-    lines = [f"v = {read}", "if v is None:", f"    if {field.non_null}: raise SLOW"]
     if field.passes is not None:
-        lines += [f"elif not ({field.passes}): raise SLOW"]
+        check = [f"if not ({field.passes}): raise SLOW"]
     else:
-        lines += ["else:", f"    v = serialize_{number}(v)", "    if v is None or v is Undefined: raise SLOW"]
-    # None is already in the result (its template), so only values are stored.
-    lines += [f"if v is not None: result[{step.name!r}] = v"]
-    return lines
+        check = [f"v = serialize_{number}(v)", "if v is None or v is Undefined: raise SLOW"]
+    store = [*check, f"result[{step.name!r}] = v"]
+    if field.non_null:
+        return [f"v = {read}", "if v is None: raise SLOW", *store]
+    # A null stays as the result's template has it.
+    return [f"v = {read}", "if v is not None:", *("    " + line for line in store)]
 
 
 def leaf_filler(steps: Sequence[Step]) -> LeafFiller | None:
