@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from db.instrumentation import count_statements
 from db.queries.raw_records import RecordPageKey, raw_record_pages
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
@@ -48,13 +49,15 @@ async def test_record_fields_selected_through_fragments_get_their_values(db, gra
     assert page["edges"] == [{"node": {"processedAt": PROCESSED_AT.isoformat()}}]
 
 
-async def test_one_page_selected_twice_with_different_fields_gets_both(db, graphql, tenant):
+async def test_one_page_selected_twice_with_different_fields_gets_both_from_one_statement(db, reader, graphql, tenant):
     # Both selections share one statement; neither may be served the other's narrower rows.
     flow_id, _ = await _flow_with_one_record(db, tenant)
     query = """query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport {
         data: rawRecords(first: 1) { nodes { rawData } } flags: rawRecords(first: 1) { nodes { isValid } } } } } }"""
 
-    data = await graphql.data(query, tenant, {"id": flow_id})
+    with count_statements(reader) as statements:
+        data = await graphql.data(query, tenant, {"id": flow_id})
 
     assert _page(data, "data")["nodes"] == [{"rawData": {"host": "a"}}]
     assert _page(data, "flags")["nodes"] == [{"isValid": False}]
+    assert statements.value == 4  # flow, discovery, import, both pages
