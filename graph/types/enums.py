@@ -8,6 +8,7 @@ sibling that carries the stored string.
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 from typing import TypeVar
 
 import strawberry
@@ -110,13 +111,18 @@ class ImportStatus(Enum):
     UNKNOWN = _UNKNOWN
 
 
+@cache
+def _members(enum: type[E]) -> dict[str | None, E]:
+    return {member.value: member for member in enum}
+
+
 def from_raw(enum: type[E], value: str | None) -> E:
     """The member of `enum` stored as `value`, or `enum.UNKNOWN`.
+
+    A dict lookup: this runs for every status and type of every row.
 
     >>> from_raw(FlowType, "discovery"), from_raw(FlowType, "legacy")
     (<FlowType.DISCOVERY: 'discovery'>, <FlowType.UNKNOWN: 'unknown'>)
     """
-    try:
-        return enum(value)
-    except ValueError:
-        return enum["UNKNOWN"]
+    member = _members(enum).get(value)
+    return member if member is not None else enum["UNKNOWN"]
