@@ -268,7 +268,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
             tenant = authenticate(credentials, self.settings)
         except Unauthenticated:
             raise ConnectionRejectionError from None
-        context.expires_at = expires_at(credentials)
+        context.expires_at = expires_at(credentials, self.settings)
         context.context = Context.create(
             reader=self.reader,
             tenant=tenant,
