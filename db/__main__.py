@@ -1,4 +1,4 @@
-"""Database commands: `python -m db migrate`, `python -m db seed demo|bench`."""
+"""Database commands: `python -m db migrate`, `seed demo|bench`, `grants --role NAME`."""
 
 from __future__ import annotations
 
@@ -19,10 +19,17 @@ def main(argv: list[str] | None = None) -> None:
     bench = datasets.add_parser("bench", help="a benchmark tenant of N flows with M records each")
     bench.add_argument("--flows", type=int, default=200)
     bench.add_argument("--records", type=int, default=500)
+    grants = commands.add_parser("grants", help="print the SQL that lets a role read what Flowgate needs (for psql)")
+    grants.add_argument("--role", required=True, help="the role Flowgate connects as")
+    grants.add_argument("--bypass-rls", action="store_true", help="BYPASSRLS instead of a FOR SELECT policy per table")
     args = parser.parse_args(argv)
 
     settings = DatabaseSettings.from_env()
-    if args.command == "migrate":
+    if args.command == "grants":
+        from db.grants import grants_sql
+
+        print(grants_sql(schema=settings.schema, role=args.role, bypass_rls=args.bypass_rls), end="")
+    elif args.command == "migrate":
         migrate(settings)
         print(f"Schema {settings.schema!r} is up to date.")
     elif args.dataset == "demo":

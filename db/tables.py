@@ -1,4 +1,8 @@
-"""The platform's four tables, with its own table and column names.
+"""The platform's tables Flowgate reads, with its own table and column names and nullability.
+
+A column is nullable here when it is in the platform's database (its Alembic
+migrations, not its models), so no query can lean on a guarantee the platform
+lacks: `db.tenancy` reads these flags to decide how to filter by tenant.
 
 Tables are declared without a schema; engines map them to `DB_SCHEMA`
 (`migration` by default) with `schema_translate_map`, so the same definitions
@@ -12,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -22,11 +27,21 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-__all__ = ["metadata", "master_flows", "discovery_flows", "data_imports", "raw_import_records"]
+__all__ = [
+    "data_imports",
+    "discovery_flows",
+    "engagements",
+    "master_flows",
+    "metadata",
+    "ordering_key",
+    "raw_import_records",
+    "user_account_associations",
+]
 
 metadata = MetaData()
 
@@ -38,11 +53,16 @@ def _tenant_columns(nullable: bool) -> list[Column]:
     ]
 
 
-def _timestamps() -> list[Column]:
+def _timestamps(nullable: bool) -> list[Column]:
     return [
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("created_at", DateTime(timezone=True), nullable=nullable, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=nullable, server_default=func.now()),
     ]
+
+
+def ordering_key(column: Column) -> ColumnElement:
+    """A nullable timestamp as a sort key: NULL becomes `-infinity`, so it sorts (and pages) as the oldest."""
+    return func.coalesce(column, literal_column("'-infinity'::timestamptz"))
 
 
 master_flows = Table(
@@ -57,18 +77,15 @@ master_flows = Table(
     Column("flow_status", String(50), nullable=False, server_default="initialized"),
     Column("parent_flow_id", UUID(as_uuid=True), ForeignKey("crewai_flow_state_extensions.flow_id", ondelete="SET NULL")),
     Column("flow_configuration", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    Column("flow_metadata", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    *_timestamps(),
-    Index("ix_master_flows_tenant_created", "client_account_id", "engagement_id", "created_at", "flow_id"),
-    Index("ix_master_flows_tenant_updated", "client_account_id", "engagement_id", "updated_at", "flow_id"),
-    Index("ix_master_flows_parent_flow_id", "parent_flow_id"),
+    Column("flow_metadata", JSONB, server_default=text("'{}'::jsonb")),
+    *_timestamps(nullable=True),
 )
 
 data_imports = Table(
     "data_imports",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
-    *_tenant_columns(nullable=False),
+    *_tenant_columns(nullable=True),
     Column("master_flow_id", UUID(as_uuid=True)),
     Column("import_name", String(255)),
     Column("import_type", String(50)),
@@ -85,7 +102,8 @@ data_imports = Table(
     Column("error_message", Text),
     Column("started_at", DateTime(timezone=True)),
     Column("completed_at", DateTime(timezone=True)),
-    *_timestamps(),
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True)),  # the platform sets it on UPDATE only
     Index("ix_data_imports_tenant", "client_account_id", "engagement_id"),
 )
 
@@ -109,7 +127,7 @@ discovery_flows = Table(
     Column("assessment_ready", Boolean, nullable=False, server_default="false"),
     Column("error_message", Text),
     Column("error_phase", String(100)),
-    *_timestamps(),
+    *_timestamps(nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Index("ix_discovery_flows_master_flow_id", "master_flow_id"),
     Index("ix_discovery_flows_data_import_id", "data_import_id"),
@@ -126,9 +144,28 @@ raw_import_records = Table(
     Column("cleansed_data", JSON(none_as_null=True)),
     Column("validation_errors", JSON(none_as_null=True)),
     Column("processing_notes", Text),
-    Column("is_processed", Boolean, nullable=False, server_default="false"),
-    Column("is_valid", Boolean, nullable=False, server_default="true"),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("is_processed", Boolean, server_default="false"),
+    Column("is_valid", Boolean, server_default="true"),
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
     Column("processed_at", DateTime(timezone=True)),
-    Index("ux_raw_import_records_import_row", "data_import_id", "row_number", unique=True),
 )
+
+engagements = Table(
+    "engagements",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("client_account_id", UUID(as_uuid=True), nullable=False),
+    Column("name", String(255)),
+)
+"""An engagement belongs to one client account (the platform's login checks it)."""
+
+user_account_associations = Table(
+    "user_account_associations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("client_account_id", UUID(as_uuid=True), nullable=False),
+    Column("role", String(50), nullable=False, server_default="member"),
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+)
+"""Which user may act for which client account (the platform's login checks it)."""

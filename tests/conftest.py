@@ -1,8 +1,17 @@
 """Fixtures: a real PostgreSQL, the real ASGI app, a served gateway, and helpers to build data and query.
 
-The database is `DATABASE_URL` when set, else the embedded server.  Tests
-use their own schema (`flowgate_test`) so the demo data is never touched,
-and every test starts from empty tables.
+The database is `DATABASE_URL` when set, else the embedded server.  Every
+test that touches the database runs twice, once per `schema_kind`:
+
+- `flowgate`: Flowgate's own migration, in schema `flowgate_test`, read by
+  the owner;
+- `platform`: the platform's real tables with its row-level security
+  (`tests/platform_schema`), in `flowgate_test_platform`, read by a login
+  role that only `python -m db grants` gave access.
+
+A test (or module) marked `flowgate_schema_only` runs on the first alone: it
+tests Flowgate's own migration or seed data.  Every test starts from empty
+tables; the demo data is never touched.
 """
 
 from __future__ import annotations
@@ -27,15 +36,16 @@ import pytest
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import create_admin_engine
+from db.engine import create_admin_engine, database_url
 from db.migrate import migrate
 from db.reader import Reader
-from db.seed.rows import TABLES_IN_INSERT_ORDER, insert_rows
+from db.seed.rows import insert_rows
 from db.settings import DatabaseSettings
 from db.tenancy import Tenant
 from graph.app import create_app
 from graph.auth import issue_token
 from graph.settings import Settings
+from tests import platform_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 # Separate schemas let test runs share one PostgreSQL without truncating each other's rows.
@@ -44,18 +54,58 @@ STARTUP_TIMEOUT_SECONDS = 20
 SHUTDOWN_TIMEOUT_SECONDS = 10
 
 
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    database = replace(DatabaseSettings.from_env(), schema=TEST_SCHEMA)
-    migrate(database)
-    return Settings(database=database)
+SCHEMA_KINDS = ("flowgate", "platform")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "flowgate_schema_only: runs on Flowgate's own migration, not the platform's schema")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the platform-schema run of tests marked `flowgate_schema_only`."""
+    kept, dropped = [], []
+    for item in items:
+        kind = getattr(item, "callspec", None) and item.callspec.params.get("schema_kind")
+        (dropped if kind == "platform" and item.get_closest_marker("flowgate_schema_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session", params=SCHEMA_KINDS)
+def schema_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="session")
-async def admin_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    engine = create_admin_engine(settings.database)
+def admin_database(schema_kind: str) -> DatabaseSettings:
+    """The database as its owner (a superuser) sees it: for building tables and writing test data."""
+    schema = TEST_SCHEMA if schema_kind == "flowgate" else f"{TEST_SCHEMA}_platform"
+    return replace(DatabaseSettings.from_env(), schema=schema)
+
+
+@pytest.fixture(scope="session")
+async def admin_engine(admin_database: DatabaseSettings, schema_kind: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_admin_engine(admin_database)
+    if schema_kind == "platform":
+        async with engine.begin() as connection:
+            await platform_schema.build(connection, schema=admin_database.schema, role=_reader_role())
     yield engine
     await engine.dispose()
+
+
+def _reader_role() -> str:
+    return f"{TEST_SCHEMA}_reader"
+
+
+@pytest.fixture(scope="session")
+def settings(schema_kind: str, admin_database: DatabaseSettings, admin_engine: AsyncEngine) -> Settings:
+    """The gateway's settings: the owner on Flowgate's migration, the granted read-only role on the platform's schema."""
+    if schema_kind == "flowgate":
+        migrate(admin_database)
+        return Settings(database=admin_database)
+    url = platform_schema.reader_url(database_url(admin_database), _reader_role())
+    return Settings(database=replace(admin_database, url=url))
 
 
 @pytest.fixture(scope="session")
@@ -66,10 +116,23 @@ async def reader(settings: Settings) -> AsyncIterator[Reader]:
 
 
 @pytest.fixture(autouse=True)
-async def empty_tables(admin_engine: AsyncEngine) -> None:
-    names = ", ".join(f"{TEST_SCHEMA}.{table.name}" for table in TABLES_IN_INSERT_ORDER)
+async def empty_tables(request: pytest.FixtureRequest) -> None:
+    """Every table of the test's schema emptied first, when the test touches the database."""
+    if "admin_engine" not in request.fixturenames and "settings" not in request.fixturenames:
+        return
+    request.getfixturevalue("settings")  # Flowgate's tables exist once migrated
+    admin_engine: AsyncEngine = request.getfixturevalue("admin_engine")
+    schema = request.getfixturevalue("admin_database").schema
     async with admin_engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {names} CASCADE"))
+        names = (await connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema})).scalars()
+        tables = ", ".join(f"{schema}.{name}" for name in names if name != "alembic_version")
+        if tables:
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        if request.getfixturevalue("schema_kind") == "platform":
+            await connection.execute(
+                text(f"INSERT INTO {schema}.users (id, email) VALUES (:id, 'importer@example.com')"),
+                {"id": platform_schema.PLATFORM_USER_ID},
+            )
 
 
 @pytest.fixture
@@ -83,23 +146,36 @@ def other_tenant() -> Tenant:
 
 
 class Database:
-    """Inserts rows for a test, in foreign-key order, through the writable engine."""
+    """Inserts rows for a test, in foreign-key order, through the writable engine.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    On the platform's schema, rows go through its real tables
+    (`platform_schema.PlatformRows`), with what they require besides.
+    """
+
+    def __init__(self, engine: AsyncEngine, platform: platform_schema.PlatformRows | None) -> None:
         self.engine = engine
+        self.platform = platform
 
     async def insert(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         async with self.engine.begin() as connection:
-            await insert_rows(connection, table, rows)
+            if self.platform is None:
+                await insert_rows(connection, table, rows)
+            else:
+                await self.platform.insert(connection, table.name, rows)
 
     async def execute(self, sql: str, **parameters: Any) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(text(sql), parameters)
 
 
+@pytest.fixture(scope="session")
+def _platform_rows(schema_kind: str, admin_database: DatabaseSettings) -> platform_schema.PlatformRows | None:
+    return platform_schema.PlatformRows(admin_database.schema) if schema_kind == "platform" else None
+
+
 @pytest.fixture
-def db(admin_engine: AsyncEngine) -> Database:
-    return Database(admin_engine)
+def db(admin_engine: AsyncEngine, _platform_rows: platform_schema.PlatformRows | None) -> Database:
+    return Database(admin_engine, _platform_rows)
 
 
 @pytest.fixture(scope="session")
@@ -215,8 +291,13 @@ async def serving(settings: Settings, log_dir: Path, **env: str) -> AsyncIterato
     """
     port = free_port()
     log = log_dir / "serve.log"
+    database = {"DATABASE_URL": settings.database.url} if settings.database.url else {}
     environment = command_env(
-        HOST="127.0.0.1", PORT=str(port), DB_SCHEMA=settings.database.schema, JWT_SECRET=settings.jwt_secret, **env
+        HOST="127.0.0.1",
+        PORT=str(port),
+        DB_SCHEMA=settings.database.schema,
+        JWT_SECRET=settings.jwt_secret,
+        **{**database, **env},
     )
     with log.open("wb") as output:
         process = subprocess.Popen(

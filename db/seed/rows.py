@@ -100,7 +100,7 @@ def data_import_row(tenant: Tenant, **columns: Any) -> Row:
         "master_flow_id": None,
         "import_name": "CMDB export",
         "import_type": "cmdb",
-        "import_category": "cmdb",
+        "import_category": "cmdb_export",
         "filename": "cmdb.csv",
         "file_size": 1024,
         "mime_type": "text/csv",

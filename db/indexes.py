@@ -1,0 +1,57 @@
+"""The indexes Flowgate's reads need, as one list: migrations create them, `python -m db indexes` recommends them.
+
+Each key is written the way PostgreSQL renders it in `pg_get_indexdef`, so an
+existing index is recognised by its key columns whatever its name.  The
+master-flow list keys order by `COALESCE(timestamp, '-infinity')`, the sort
+key of `db.tables.ordering_key`: the platform's timestamps are nullable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["GATEWAY_INDEXES", "GatewayIndex"]
+
+
+@dataclass(frozen=True)
+class GatewayIndex:
+    """One index: its name, its table, its key (as `pg_get_indexdef` renders it) and the read it serves."""
+
+    name: str
+    table: str
+    key: str
+    serves: str
+
+    def create_statement(self, schema: str, *, concurrently: bool) -> str:
+        """`CREATE INDEX` for this index in `schema`, `CONCURRENTLY` when it must not block writers."""
+        how = "CONCURRENTLY " if concurrently else ""
+        return f"CREATE INDEX {how}IF NOT EXISTS {self.name} ON {schema}.{self.table} ({self.key})"
+
+
+GATEWAY_INDEXES = (
+    GatewayIndex(
+        "ix_flowgate_raw_records_page",
+        "raw_import_records",
+        "data_import_id, row_number, id",
+        "record pages (DataImport.rawRecords): one index range per page",
+    ),
+    GatewayIndex(
+        "ix_flowgate_master_flows_created",
+        "crewai_flow_state_extensions",
+        "client_account_id, engagement_id, COALESCE(created_at, '-infinity'::timestamp with time zone), flow_id",
+        "masterFlows ordered by CREATED_AT",
+    ),
+    GatewayIndex(
+        "ix_flowgate_master_flows_updated",
+        "crewai_flow_state_extensions",
+        "client_account_id, engagement_id, COALESCE(updated_at, '-infinity'::timestamp with time zone), flow_id",
+        "masterFlows ordered by UPDATED_AT",
+    ),
+    GatewayIndex(
+        "ix_flowgate_master_flows_parent",
+        "crewai_flow_state_extensions",
+        "parent_flow_id",
+        "MasterFlow.childFlows",
+    ),
+)
+"""Most important first: without the first, every record page scans all of its tenant's records."""
