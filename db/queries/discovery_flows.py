@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from asyncpg import Record
-from sqlalchemy import any_, bindparam, select
+from sqlalchemy import Boolean, any_, bindparam, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.sql import Select
 
 from db.queries import UUIDS
 from db.reader import CompiledQuery, Reader
@@ -25,25 +26,39 @@ PHASE_COLUMNS = (
 )
 """The discovery phases' completion flags, in the order the phases run."""
 
+_COLUMNS = (
+    t.c.data_import_id,
+    t.c.flow_name,
+    t.c.status,
+    t.c.current_phase,
+    t.c.progress_percentage,
+    *(t.c[name] for name in PHASE_COLUMNS),
+    t.c.assessment_ready,
+    t.c.error_message,
+    t.c.error_phase,
+    t.c.created_at,
+    t.c.updated_at,
+    t.c.completed_at,
+)
+
+
+def _candidates(link: str, preferred: bool) -> Select:
+    """The tenant's discovery rows whose `link` column names one of the master flows, as `master_flow_id`."""
+    return select(
+        t.c[link].label("master_flow_id"), literal_column("true" if preferred else "false", Boolean).label("preferred"), t.c.id, *_COLUMNS
+    ).where(belongs_to(t), t.c[link] == any_(bindparam("master_flow_ids", type_=UUIDS)))
+
+
+_candidate_rows = union_all(_candidates("flow_id", True), _candidates("master_flow_id", False)).subquery("candidate")
 _BY_MASTER_FLOW_IDS = CompiledQuery(
-    select(
-        t.c.master_flow_id,
-        t.c.data_import_id,
-        t.c.flow_name,
-        t.c.status,
-        t.c.current_phase,
-        t.c.progress_percentage,
-        *(t.c[name] for name in PHASE_COLUMNS),
-        t.c.assessment_ready,
-        t.c.error_message,
-        t.c.error_phase,
-        t.c.created_at,
-        t.c.updated_at,
-        t.c.completed_at,
+    select(_candidate_rows.c.master_flow_id, *(_candidate_rows.c[c.name] for c in _COLUMNS))
+    .ext(distinct_on(_candidate_rows.c.master_flow_id))
+    .order_by(
+        _candidate_rows.c.master_flow_id,
+        _candidate_rows.c.preferred.desc(),
+        _candidate_rows.c.created_at.desc(),
+        _candidate_rows.c.id,
     )
-    .ext(distinct_on(t.c.master_flow_id))
-    .where(belongs_to(t), t.c.master_flow_id == any_(bindparam("master_flow_ids", type_=UUIDS)))
-    .order_by(t.c.master_flow_id, t.c.created_at.desc(), t.c.id)
 )
 
 
@@ -53,7 +68,8 @@ async def discovery_flows_by_master_flow_ids(
     """The tenant's discovery flow of each master flow, at most one per master flow.
 
     Rows of another tenant that point at these master flows are never
-    returned.  Should a master flow have several discovery rows, the most
-    recently created one wins.
+    returned.  The platform's own rule picks the row: the one whose
+    `discovery_flows.flow_id` is the master flow ID; failing that, of the
+    rows whose `master_flow_id` names it (legacy rows), the newest.
     """
     return await reader.fetch(_BY_MASTER_FLOW_IDS, **tenant.columns(), master_flow_ids=list(master_flow_ids))

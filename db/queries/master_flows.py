@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from db.queries import UUIDS
 from db.reader import CompiledQuery, Reader
-from db.tables import master_flows as t
+from db.tables import master_flows as t, ordering_key
 from db.tenancy import Tenant, belongs_to
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "ValueFilter",
     "child_flows_by_parent_flow_ids",
     "count_master_flows",
+    "flow_key",
     "master_flow_page",
     "master_flows_by_flow_ids",
 ]
@@ -44,7 +45,15 @@ COLUMNS = (
 )
 
 FlowKey = tuple[datetime, UUID]
-"""A keyset position: the ordering timestamp, then `flow_id` to break ties."""
+"""A keyset position: the ordering timestamp (`NO_TIMESTAMP` for NULL), then `flow_id` to break ties."""
+
+NO_TIMESTAMP = datetime.min.replace(tzinfo=timezone.utc)
+"""A NULL timestamp's place in the order: PostgreSQL's `-infinity`, as asyncpg reads it."""
+
+
+def flow_key(timestamp: datetime | None, flow_id: UUID) -> FlowKey:
+    """The position of a flow whose ordering timestamp is `timestamp` (NULL sorts as the oldest)."""
+    return (NO_TIMESTAMP if timestamp is None else timestamp), flow_id
 
 _TEXTS = ARRAY(String())
 
@@ -110,7 +119,7 @@ _BY_FLOW_IDS = CompiledQuery(
 _CHILDREN = CompiledQuery(
     select(*COLUMNS)
     .where(belongs_to(t), t.c.parent_flow_id == any_(bindparam("parent_flow_ids", type_=UUIDS)))
-    .order_by(t.c.created_at, t.c.flow_id)
+    .order_by(ordering_key(t.c.created_at), t.c.flow_id)
 )
 
 
@@ -134,14 +143,14 @@ def _key_parameter(name: str) -> ColumnElement[Any]:
 def _page_query(
     filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool
 ) -> CompiledQuery:
-    key = tuple_(t.c[order.field], t.c.flow_id)
+    key = tuple_(ordering_key(t.c[order.field]), t.c.flow_id)
     bounds = []
     if has_after:
         bounds.append(key < _key_parameter("after") if order.descending else key > _key_parameter("after"))
     if has_before:
         bounds.append(key > _key_parameter("before") if order.descending else key < _key_parameter("before"))
     scan_descending = order.descending != from_end
-    sort = (t.c[order.field], t.c.flow_id)
+    sort = (ordering_key(t.c[order.field]), t.c.flow_id)
     return CompiledQuery(
         select(*COLUMNS)
         .where(belongs_to(t), *filter.clauses(), *bounds)

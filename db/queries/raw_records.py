@@ -86,8 +86,7 @@ def _matches(page: TableValuedAlias, *, positioned: bool) -> ColumnElement[bool]
         t.c.row_number > page.c.after_row if positioned else true(),
         or_(page.c.is_valid.is_(None), t.c.is_valid == page.c.is_valid),
         or_(page.c.is_processed.is_(None), t.c.is_processed == page.c.is_processed),
-        or_(t.c.client_account_id.is_(None), t.c.client_account_id == bindparam("client_account_id")),
-        or_(t.c.engagement_id.is_(None), t.c.engagement_id == bindparam("engagement_id")),
+        belongs_to(t),
     )
 
 

@@ -90,9 +90,11 @@ class DataImport:
     failed_records: int | None = strawberry.field(description="How many records failed.")
     error_message: str | None = strawberry.field(description="Why the import failed, if it did.")
     started_at: datetime | None = strawberry.field(description="When the import started.")
-    created_at: datetime = strawberry.field(description="When the import was created.")
+    created_at: datetime | None = strawberry.field(description="When the import was created; null where the platform did not record it.")
     completed_at: datetime | None = strawberry.field(description="When the import completed.")
-    updated_at: datetime = strawberry.field(description="When the import last changed.")
+    updated_at: datetime | None = strawberry.field(
+        description="When the import last changed: its `createdAt` until it is first updated (the platform sets it on update only)."
+    )
 
     @classmethod
     def from_row(cls, row: Record) -> DataImport:
@@ -116,7 +118,7 @@ class DataImport:
             started_at=row["started_at"],
             created_at=row["created_at"],
             completed_at=row["completed_at"],
-            updated_at=row["updated_at"],
+            updated_at=row["updated_at"] or row["created_at"],
         )
 
     @strawberry.field(

@@ -55,6 +55,11 @@ class MasterFlowStatus(Enum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     RUNNING = "running"
+    ERROR = "error"
+    DELETED = strawberry.enum_value(
+        "deleted", description="Soft-deleted: left out of `masterFlows` unless its filter names DELETED."
+    )
+    CHILD_FLOWS_DELETED = "child_flows_deleted"
     UNKNOWN = _UNKNOWN
 
 
@@ -63,6 +68,8 @@ class DiscoveryFlowStatus(Enum):
     ACTIVE = "active"
     INITIALIZED = "initialized"
     RUNNING = "running"
+    PROCESSING = "processing"
+    WAITING_FOR_APPROVAL = "waiting_for_approval"
     PAUSED = "paused"
     COMPLETED = "completed"
     FAILED = "failed"
@@ -91,6 +98,9 @@ class ImportType(Enum):
     OTHER = "other"
     DIRECT_RAW_DATA = "direct_raw_data"
     DISCOVERY_FLOW = "discovery_flow"
+    APP_DISCOVERY = strawberry.enum_value("app-discovery", description="Stored as `app-discovery` (the upload page).")
+    INFRASTRUCTURE = "infrastructure"
+    SENSITIVE = "sensitive"
     UNKNOWN = _UNKNOWN
 
 

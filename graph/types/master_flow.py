@@ -56,8 +56,8 @@ class MasterFlow:
     name: str | None = strawberry.field(description="The flow's name.")
     status: MasterFlowStatus = strawberry.field(description="Where the flow is; UNKNOWN for values outside the list.")
     status_raw: str = strawberry.field(description="The status exactly as stored.")
-    created_at: datetime = strawberry.field(description="When the flow was created.")
-    updated_at: datetime = strawberry.field(description="When the flow last changed.")
+    created_at: datetime | None = strawberry.field(description="When the flow was created; null where the platform did not record it.")
+    updated_at: datetime | None = strawberry.field(description="When the flow last changed; null where the platform did not record it.")
     _parent_flow_id: strawberry.Private[UUID | None]
 
     @classmethod
@@ -115,5 +115,6 @@ class MasterFlowFilter:
         default=None, description="Only flows of these types (UNKNOWN matches every undocumented type)."
     )
     statuses: list[MasterFlowStatus] | None = strawberry.field(
-        default=None, description="Only flows in these statuses (UNKNOWN matches every undocumented status)."
+        default=None,
+        description="Only flows in these statuses (UNKNOWN matches every undocumented status). Without it, every status but DELETED.",
     )

@@ -12,6 +12,7 @@ import strawberry
 from db.queries import master_flows as queries
 from graph.context import Context
 from graph.errors import BadUserInput
+from graph.types.enums import MasterFlowStatus
 from graph.types.master_flow import MasterFlow, MasterFlowFilter, MasterFlowOrder, OrderDirection
 from graph.types.pagination import Connection, Window, check_page_size
 
@@ -32,6 +33,15 @@ def _value_filter(selected: list[Enum] | None) -> queries.ValueFilter | None:
         values=frozenset(value.value for value in selected if value.name != "UNKNOWN"),
         outside_of=known if any(value.name == "UNKNOWN" for value in selected) else None,
     )
+
+
+_NOT_DELETED = queries.ValueFilter(outside_of=frozenset({MasterFlowStatus.DELETED.value}))
+"""Every status but the platform's soft delete: the list's default."""
+
+
+def _status_filter(selected: list[MasterFlowStatus] | None) -> queries.ValueFilter:
+    """The statuses a list keeps: those `selected`, else every one but DELETED (soft-deleted flows)."""
+    return _NOT_DELETED if selected is None else _value_filter(selected)
 
 
 def _ordering(order: MasterFlowOrder) -> queries.MasterFlowOrder:
@@ -86,7 +96,7 @@ class Query:
         tag = _ordering_tag(ordering)
         flow_filter = queries.MasterFlowFilter(
             flow_type=_value_filter(filter.flow_types if filter else None),
-            status=_value_filter(filter.statuses if filter else None),
+            status=_status_filter(filter.statuses if filter else None),
         )
         size = last if last is not None else first or DEFAULT_FLOW_PAGE
         from_end = last is not None
@@ -115,7 +125,7 @@ class Query:
                 has_next_page=more if not from_end else before is not None,
                 has_previous_page=more if from_end else after is not None,
                 cursor_of=lambda flow: context.cursors.encode(
-                    _FLOW_CURSOR, tag, getattr(flow, ordering.field).isoformat(), str(flow.flow_id)
+                    _FLOW_CURSOR, tag, queries.flow_key(getattr(flow, ordering.field), flow.flow_id)[0].isoformat(), str(flow.flow_id)
                 ),
                 count=count,
             )

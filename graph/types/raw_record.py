@@ -22,9 +22,9 @@ class RawImportRecord:
     cleansed_data: JSON | None = strawberry.field(description="The row after cleansing, once processed.")
     validation_errors: JSON | None = strawberry.field(description="Why the row failed validation, if it did.")
     processing_notes: str | None = strawberry.field(description="Free-text notes left by processing.")
-    is_processed: bool = strawberry.field(description="Whether processing has handled the row.")
-    is_valid: bool = strawberry.field(description="Whether the row passed validation.")
-    created_at: datetime = strawberry.field(description="When the row was imported.")
+    is_processed: bool | None = strawberry.field(description="Whether processing has handled the row; null where the platform did not record it.")
+    is_valid: bool | None = strawberry.field(description="Whether the row passed validation; null where the platform did not record it.")
+    created_at: datetime | None = strawberry.field(description="When the row was imported; null where the platform did not record it.")
     processed_at: datetime | None = strawberry.field(description="When the row was processed, if it was.")
 
     @classmethod

@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT, OTHER_TENANT, seed_demo
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+
+pytestmark = pytest.mark.flowgate_schema_only  # the demo seeds Flowgate's own migration
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = (master_flows, discovery_flows, data_imports, raw_import_records)

@@ -43,7 +43,7 @@ def test_a_null_in_a_nullable_leaf_stays_null():
 
 
 def test_a_null_in_a_non_null_leaf_leaves_that_object_to_the_generic_path():
-    results, slow = _fill(_record(), _record(is_valid=None), _record(row_number=3))
+    results, slow = _fill(_record(), _record(row_number=None), _record(row_number=3))
 
     assert slow == [1]
     assert [results[0]["rowNumber"], results[2]["rowNumber"]] == [1, 3]

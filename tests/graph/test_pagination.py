@@ -206,11 +206,11 @@ async def test_flows_filter_by_type_and_status(db, graphql, tenant):
 
 async def test_the_unknown_filter_value_matches_undocumented_values(db, graphql, tenant):
     await db.insert(master_flows, [
-        master_flow_row(tenant, flow_name="legacy", flow_type="legacy_migration"),
-        master_flow_row(tenant, flow_name="documented", flow_type="discovery"),
+        master_flow_row(tenant, flow_name="legacy", flow_status="stalled"),
+        master_flow_row(tenant, flow_name="documented", flow_status="active"),
     ])
 
-    data = await graphql.data(FLOWS, tenant, {"filter": {"flowTypes": ["UNKNOWN"]}})
+    data = await graphql.data(FLOWS, tenant, {"filter": {"statuses": ["UNKNOWN"]}})
 
     assert data["masterFlows"]["nodes"] == [{"name": "legacy"}]
 
@@ -229,3 +229,58 @@ async def test_invalid_flow_page_arguments_are_refused(graphql, tenant, argument
 
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+async def test_soft_deleted_flows_are_left_out_of_the_list_unless_the_filter_names_deleted(db, graphql, tenant):
+    await db.insert(master_flows, [
+        master_flow_row(tenant, flow_name="kept", flow_status="active"),
+        master_flow_row(tenant, flow_name="soft-deleted", flow_status="deleted"),
+    ])
+
+    listed = await graphql.data(FLOWS, tenant)
+    asked_for = await graphql.data(FLOWS, tenant, {"filter": {"statuses": ["DELETED"]}})
+
+    assert listed["masterFlows"]["nodes"] == [{"name": "kept"}]
+    assert asked_for["masterFlows"]["nodes"] == [{"name": "soft-deleted"}]
+
+
+async def test_a_soft_deleted_flow_is_still_found_by_its_id_with_status_deleted(db, graphql, tenant):
+    flow = master_flow_row(tenant, flow_status="deleted")
+    await db.insert(master_flows, [flow])
+
+    data = await graphql.data("query ($id: UUID!) { masterFlow(flowId: $id) { status } }", tenant, {"id": str(flow["flow_id"])})
+
+    assert data == {"masterFlow": {"status": "DELETED"}}
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+@pytest.mark.parametrize("field", ["CREATED_AT", "UPDATED_AT"])
+async def test_paging_one_at_a_time_visits_every_flow_once_over_null_timestamps(db, graphql, tenant, field, direction):
+    stamped = [master_flow_row(tenant, flow_name=f"stamped {i}", created_at=datetime(2026, 1, i + 1, tzinfo=timezone.utc), updated_at=datetime(2026, 2, i + 1, tzinfo=timezone.utc)) for i in range(3)]
+    unstamped = [master_flow_row(tenant, flow_name=f"unstamped {i}", created_at=None, updated_at=None) for i in range(3)]
+    await db.insert(master_flows, stamped + unstamped)
+    query = """
+    query ($after: String, $before: String, $first: Int, $last: Int, $order: MasterFlowOrder) {
+      masterFlows(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {
+        nodes { name createdAt } pageInfo { startCursor endCursor hasNextPage hasPreviousPage }
+      }
+    }"""
+    order = {"field": field, "direction": direction}
+
+    async def walk(forward: bool) -> list[str]:
+        names, cursor = [], None
+        while True:
+            variables = {"order": order, **({"first": 1, "after": cursor} if forward else {"last": 1, "before": cursor})}
+            page = (await graphql.data(query, tenant, variables))["masterFlows"]
+            names += [node["name"] for node in page["nodes"]]
+            info = page["pageInfo"]
+            if not (info["hasNextPage"] if forward else info["hasPreviousPage"]):
+                return names
+            cursor = info["endCursor"] if forward else info["startCursor"]
+
+    forward, backward = await walk(True), await walk(False)
+
+    assert sorted(forward) == sorted(row["flow_name"] for row in stamped + unstamped)
+    assert backward == forward[::-1]
+    oldest_first = forward if direction == "ASC" else forward[::-1]
+    assert all(name.startswith("unstamped") for name in oldest_first[:3])  # NULL sorts as the oldest

@@ -45,6 +45,9 @@ from tests.graph.transport_ws import (
 )
 from tests.reliability.postgres import TemporaryPostgres
 
+# The platform's database has no NOTIFY triggers (its Alembic does not manage Flowgate's); Flowgate's migration does.
+pytestmark = pytest.mark.flowgate_schema_only
+
 RECONNECT_SECONDS = 10.0
 POSTGRES_SECONDS = 30.0  # to create, migrate, stop or start the module's own cluster
 
@@ -399,7 +402,7 @@ async def own_database(settings: Settings, tmp_path_factory: pytest.TempPathFact
         engine = create_admin_engine(database)
         try:
             async with serving(settings, tmp_path_factory.mktemp("own_gateway"), DATABASE_URL=postgres.url) as url:
-                yield OwnDatabase(postgres, Database(engine), url)
+                yield OwnDatabase(postgres, Database(engine, None), url)
         finally:
             await engine.dispose()
     finally:
