@@ -215,10 +215,9 @@ _IMPORTS: tuple[tuple[Tenant, tuple[_Import, ...]], ...] = (
 
 _DISCOVERIES: tuple[tuple[Tenant, tuple[_Discovery, ...]], ...] = (
     (DEMO_TENANT, (
-        _Discovery("fra-discovery", "running", 40.0, "fra-cmdb"),
-        # Beyond §1: discovery_flows.flow_id often equals the master flow_id on the platform;
-        # here it is DEMO_FLOW_ID on another flow's row, so a lookup by it finds the wrong one.
-        _Discovery("ams-discovery", "completed", 100.0, "ams-assets", flow_id=DEMO_FLOW_ID),
+        # The platform's two-table pattern: the child's discovery_flows.flow_id is the master flow ID.
+        _Discovery("fra-discovery", "running", 40.0, "fra-cmdb", flow_id=DEMO_FLOW_ID),
+        _Discovery("ams-discovery", "completed", 100.0, "ams-assets"),
         _Discovery("net-discovery", "failed", 20.0, "net-scan", error="Data validation failed: too many invalid rows."),
         _Discovery("apps-discovery", "paused", 60.0, "ams-apps"),
         _Discovery("dal-discovery", "active", 50.0, "dal-cmdb"),

@@ -171,3 +171,36 @@ def _decode_cursor_payload(cursor: str) -> str:
 
     payload = cursor.split(".")[0]
     return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+
+DISCOVERY_NAME = "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { name } } }"
+
+
+async def test_the_discovery_row_whose_flow_id_is_the_master_flow_id_wins_over_newer_legacy_rows(db, graphql, tenant):
+    flow = master_flow_row(tenant)
+    await db.insert(master_flows, [flow])
+    await db.insert(discovery_flows, [
+        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_id=flow["flow_id"],
+                           flow_name="the platform's child", created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)),
+        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None,
+                           flow_name="newer legacy row", created_at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
+    ])
+
+    data = await graphql.data(DISCOVERY_NAME, tenant, {"id": str(flow["flow_id"])})
+
+    assert data["masterFlow"]["discovery"] == {"name": "the platform's child"}
+
+
+async def test_without_a_row_keyed_by_the_flow_id_the_newest_legacy_row_wins(db, graphql, tenant):
+    flow = master_flow_row(tenant)
+    await db.insert(master_flows, [flow])
+    await db.insert(discovery_flows, [
+        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="older",
+                           created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)),
+        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="newer",
+                           created_at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
+    ])
+
+    data = await graphql.data(DISCOVERY_NAME, tenant, {"id": str(flow["flow_id"])})
+
+    assert data["masterFlow"]["discovery"] == {"name": "newer"}

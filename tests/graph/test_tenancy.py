@@ -106,3 +106,34 @@ async def test_the_flow_list_holds_only_my_flows(db, graphql, tenant, other_tena
     data = await graphql.data("{ masterFlows { totalCount nodes { name } } }", tenant)
 
     assert data == {"masterFlows": {"totalCount": 1, "nodes": [{"name": "mine"}]}}
+
+
+IMPORT = "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport { name } } } }"
+
+
+async def _flow_linking(db, tenant, imported):
+    flow = master_flow_row(tenant)
+    await db.insert(master_flows, [flow])
+    await db.insert(data_imports, [imported])
+    await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
+    return flow
+
+
+async def test_an_import_whose_tenant_columns_are_null_is_shown_through_my_discovery_flow(db, graphql, tenant):
+    flow = await _flow_linking(db, tenant, data_import_row(tenant, import_name="uploaded", engagement_id=None))
+
+    data = await graphql.data(IMPORT, tenant, {"id": str(flow["flow_id"])})
+
+    assert data["masterFlow"]["discovery"]["dataImport"] == {"name": "uploaded"}
+
+
+async def test_an_import_naming_another_engagement_is_never_shown_even_when_my_discovery_flow_links_it(db, graphql, tenant, other_tenant):
+    from db.tenancy import Tenant
+
+    elsewhere = Tenant(tenant.client_account_id, other_tenant.engagement_id)
+    imported = data_import_row(elsewhere, import_name="theirs", client_account_id=None)
+    flow = await _flow_linking(db, tenant, imported)
+
+    data = await graphql.data(IMPORT, tenant, {"id": str(flow["flow_id"])})
+
+    assert data["masterFlow"]["discovery"]["dataImport"] is None

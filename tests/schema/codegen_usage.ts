@@ -30,8 +30,8 @@ export function isFinished(status: MasterFlowStatus): boolean {
   return status === "COMPLETED" || status === "FAILED" || status === "CANCELLED";
 }
 
-export function createdAt(flow: FlowDetail): Date {
-  return new Date(flow.createdAt);
+export function createdAt(flow: FlowDetail): Date | null {
+  return flow.createdAt === null ? null : new Date(flow.createdAt);
 }
 
 export function progressLine(flow: FlowDetail): string {
