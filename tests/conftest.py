@@ -26,6 +26,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -102,7 +103,9 @@ def _reader_role() -> str:
 def settings(schema_kind: str, admin_database: DatabaseSettings, admin_engine: AsyncEngine) -> Settings:
     """The gateway's settings: the owner on Flowgate's migration, the granted read-only role on the platform's schema."""
     if schema_kind == "flowgate":
-        migrate(admin_database)
+        # In a thread of its own: Alembic runs its own event loop, and this may be set up from inside one.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(migrate, admin_database).result()
         return Settings(database=admin_database)
     url = platform_schema.reader_url(database_url(admin_database), _reader_role())
     return Settings(database=replace(admin_database, url=url))
