@@ -1,4 +1,4 @@
-"""Database commands: `python -m db migrate`, `seed demo|bench`, `grants --role NAME`."""
+"""Database commands: `python -m db migrate`, `seed demo|bench`, `grants --role NAME`, `indexes`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,19 @@ import asyncio
 
 from db.migrate import migrate
 from db.settings import DatabaseSettings
+
+
+async def _index_recommendations(settings: DatabaseSettings) -> list[str]:
+    import asyncpg
+
+    from db.engine import database_url, plain_url
+    from db.indexes import recommendations
+
+    connection = await asyncpg.connect(plain_url(database_url(settings)))
+    try:
+        return await recommendations(connection, settings.schema)
+    finally:
+        await connection.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,10 +35,13 @@ def main(argv: list[str] | None = None) -> None:
     grants = commands.add_parser("grants", help="print the SQL that lets a role read what Flowgate needs (for psql)")
     grants.add_argument("--role", required=True, help="the role Flowgate connects as")
     grants.add_argument("--bypass-rls", action="store_true", help="BYPASSRLS instead of a FOR SELECT policy per table")
+    commands.add_parser("indexes", help="print CREATE INDEX CONCURRENTLY for the gateway's indexes DB_SCHEMA lacks (for psql)")
     args = parser.parse_args(argv)
 
     settings = DatabaseSettings.from_env()
-    if args.command == "grants":
+    if args.command == "indexes":
+        print("\n".join(asyncio.run(_index_recommendations(settings))))
+    elif args.command == "grants":
         from db.grants import grants_sql
 
         print(grants_sql(schema=settings.schema, role=args.role, bypass_rls=args.bypass_rls), end="")

@@ -9,8 +9,9 @@ key of `db.tables.ordering_key`: the platform's timestamps are nullable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["GATEWAY_INDEXES", "GatewayIndex"]
+__all__ = ["GATEWAY_INDEXES", "GatewayIndex", "recommendations", "serves"]
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,25 @@ GATEWAY_INDEXES = (
     ),
 )
 """Most important first: without the first, every record page scans all of its tenant's records."""
+
+
+def serves(index: GatewayIndex, definitions: list[str]) -> bool:
+    """Whether one of `definitions` (`pg_get_indexdef` texts of the table's indexes) has `index`'s key as its leading columns."""
+    return any(
+        (f"USING btree ({index.key})" in definition or f"USING btree ({index.key}, " in definition)
+        and f".{index.table} USING" in definition
+        for definition in definitions
+    )
+
+
+async def recommendations(connection: Any, schema: str) -> list[str]:
+    """For each gateway index, most important first: a comment naming the index that serves it, or its `CREATE INDEX CONCURRENTLY`."""
+    definitions = [row[0] for row in await connection.fetch("SELECT indexdef FROM pg_indexes WHERE schemaname = $1", schema)]
+    lines = []
+    for index in GATEWAY_INDEXES:
+        if serves(index, definitions):
+            lines.append(f"-- present: {index.table} ({index.key}), for {index.serves}")
+        else:
+            lines.append(f"-- missing, for {index.serves}:")
+            lines.append(index.create_statement(schema, concurrently=True) + ";")
+    return lines

@@ -62,3 +62,24 @@ async def test_on_the_platforms_schema_a_role_without_the_grants_policy_reads_no
             await connection.execute(text(f"DROP ROLE {role}"))
 
     assert count == 0  # silently: the reason `db grants` exists
+
+
+def _indexes_output(schema: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "db", "indexes"], cwd=ROOT, env=command_env(DB_SCHEMA=schema),
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+async def test_db_indexes_recommends_the_page_index_first_where_the_platform_lacks_it(admin_database, schema_kind):
+    output = _indexes_output(admin_database.schema)
+
+    if schema_kind == "platform":
+        first_statement = next(line for line in output.splitlines() if line.startswith("CREATE"))
+        assert first_statement == (
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_flowgate_raw_records_page "
+            f"ON {admin_database.schema}.raw_import_records (data_import_id, row_number, id);"
+        )
+    else:  # Flowgate's own migration creates every one of them
+        assert "CREATE INDEX" not in output
+        assert output.count("-- present:") == 4
