@@ -68,7 +68,10 @@ def serves(index: GatewayIndex, definitions: list[str]) -> bool:
 
 
 async def recommendations(connection: Any, schema: str) -> list[str]:
-    """For each gateway index, most important first: a comment naming the index that serves it, or its `CREATE INDEX CONCURRENTLY`."""
+    """For each gateway index, most important first: a comment that it is present, or its `CREATE INDEX CONCURRENTLY`.
+
+    An index counts as present when one on its table leads with its key, whatever its name.
+    """
     definitions = [row[0] for row in await connection.fetch("SELECT indexdef FROM pg_indexes WHERE schemaname = $1", schema)]
     lines = []
     for index in GATEWAY_INDEXES:

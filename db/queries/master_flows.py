@@ -29,7 +29,7 @@ __all__ = [
     "ValueFilter",
     "child_flows_by_parent_flow_ids",
     "count_master_flows",
-    "flow_key",
+    "sort_timestamp",
     "master_flow_page",
     "master_flows_by_flow_ids",
 ]
@@ -51,9 +51,9 @@ NO_TIMESTAMP = datetime.min.replace(tzinfo=timezone.utc)
 """A NULL timestamp's place in the order: PostgreSQL's `-infinity`, as asyncpg reads it."""
 
 
-def flow_key(timestamp: datetime | None, flow_id: UUID) -> FlowKey:
-    """The position of a flow whose ordering timestamp is `timestamp` (NULL sorts as the oldest)."""
-    return (NO_TIMESTAMP if timestamp is None else timestamp), flow_id
+def sort_timestamp(timestamp: datetime | None) -> datetime:
+    """A flow's ordering timestamp as its keyset position holds it (NULL sorts as the oldest)."""
+    return NO_TIMESTAMP if timestamp is None else timestamp
 
 _TEXTS = ARRAY(String())
 

@@ -125,7 +125,7 @@ class Query:
                 has_next_page=more if not from_end else before is not None,
                 has_previous_page=more if from_end else after is not None,
                 cursor_of=lambda flow: context.cursors.encode(
-                    _FLOW_CURSOR, tag, queries.flow_key(getattr(flow, ordering.field), flow.flow_id)[0].isoformat(), str(flow.flow_id)
+                    _FLOW_CURSOR, tag, queries.sort_timestamp(getattr(flow, ordering.field)).isoformat(), str(flow.flow_id)
                 ),
                 count=count,
             )
