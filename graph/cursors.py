@@ -2,10 +2,13 @@
 
 A cursor is `base64url(payload) "." base64url(mac)`: the payload is a JSON
 list `[kind, ordering, *position]` and the MAC (keyed BLAKE2b, 96 bits)
-binds it to the tenant.  The position holds only what orders the list (a
-timestamp and the public flow ID, or a record's row number), never an
-internal ID.  A cursor that was tampered with, belongs to another list,
-ordering or tenant, or is not a cursor at all, is refused as BAD_USER_INPUT.
+binds it to the tenant.  The position holds what orders the list (a
+timestamp and the public flow ID, or a record's row number and ID).  An
+internal ID in a position is sealed first (`seal`): AES on its one 16-byte
+block under a key of the tenant's, so the cursor shows no internal ID, and
+the same record always gets the same cursor.  A cursor that was tampered
+with, belongs to another list, ordering or tenant, or is not a cursor at
+all, is refused as BAD_USER_INPUT.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import binascii
 import hashlib
 import hmac
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 import orjson
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from db.tenancy import Tenant
 from graph.errors import BadUserInput
@@ -47,18 +52,32 @@ def _b64decode(text: str) -> bytes:
     return data
 
 
+class _TenantKeys(NamedTuple):
+    mac: Any  # a keyed hashlib.blake2b state, copied per cursor
+    seal: CipherContext
+    unseal: CipherContext
+
+
 @lru_cache(maxsize=1024)
-def _tenant_mac(secret: bytes, tenant: Tenant) -> Any:
-    """A BLAKE2b state keyed for one tenant's cursors, from the secret (once per tenant, not per request)."""
-    key = hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
-    return hashlib.blake2b(key=key, digest_size=_MAC_BYTES)
+def _tenant_keys(secret: bytes, tenant: Tenant) -> _TenantKeys:
+    """One tenant's MAC and sealing keys, from the secret (once per tenant, not per request)."""
+    tenant_key = hmac.digest(secret, f"{tenant.client_account_id}:{tenant.engagement_id}".encode(), "sha256")
+    # ECB on exactly one block is the bare block cipher: a keyed permutation of 128-bit IDs.
+    # The contexts keep no state between blocks, so one pair serves every cursor.
+    cipher = Cipher(algorithms.AES(hmac.digest(tenant_key, b"seal", "sha256")[:16]), modes.ECB())  # noqa: S305
+    return _TenantKeys(
+        mac=hashlib.blake2b(key=hmac.digest(tenant_key, b"mac", "sha256"), digest_size=_MAC_BYTES),
+        seal=cipher.encryptor(),
+        unseal=cipher.decryptor(),
+    )
 
 
 class CursorCodec:
     """Encodes and checks the cursors of one tenant."""
 
     def __init__(self, secret: bytes, tenant: Tenant) -> None:
-        self._keyed = _tenant_mac(secret, tenant)
+        self._keys = _tenant_keys(secret, tenant)
+        self._keyed = self._keys.mac
 
     def _mac(self, payload: bytes) -> bytes:
         # Keyed BLAKE2b is a MAC in one pass, a third of HMAC-SHA256's cost, and a copy of the
@@ -66,6 +85,20 @@ class CursorCodec:
         mac = self._keyed.copy()
         mac.update(payload)
         return mac.digest()
+
+    def seal(self, internal_id: UUID) -> str:
+        """`internal_id` as a position value that shows nothing of it, for this tenant only."""
+        return _b64encode(self._keys.seal.update(internal_id.bytes))
+
+    def unseal(self, sealed: Any) -> UUID:
+        """The ID `seal` made `sealed` from; raises BadUserInput unless it is a sealed ID."""
+        try:
+            block = _b64decode(sealed) if isinstance(sealed, str) else b""
+        except ValueError:
+            block = b""
+        if len(block) != 16:
+            raise BadUserInput("The cursor is not valid for this list.")
+        return UUID(bytes=self._keys.unseal.update(block))
 
     def encode(self, kind: str, ordering: str, *position: Any) -> str:
         payload = orjson.dumps([kind, ordering, *position])

@@ -1,12 +1,14 @@
 """Raw import records, paged per import in one statement for many imports.
 
-Each page is a keyset slice over `(data_import_id, row_number)`: the rows of
-one import after a given `row_number`, in `row_number` order.  Many pages,
-each with its own import, position, size and filter, load in one statement:
-the page keys go in as arrays, and a LATERAL subquery reads each page through
-the `(data_import_id, row_number)` index.  A page reads only the columns its
-key asks for (decoding unused timestamps and JSON costs more than the index
-scan).  JSON columns come back as JSON text.
+Each page is a keyset slice over `(data_import_id, row_number, id)`: the rows
+of one import after a given `(row_number, id)`, in that order.  The platform's
+row numbers repeat and skip, so the record ID breaks ties: every record has
+exactly one place.  Many pages, each with its own import, position, size and
+filter, load in one statement: the page keys go in as arrays, and a LATERAL
+subquery reads each page through the `(data_import_id, row_number, id)`
+index.  A page reads only the columns its key asks for (decoding unused
+timestamps and JSON costs more than the index scan).  JSON columns come back
+as JSON text.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from uuid import UUID
 
 from asyncpg import Record
-from sqlalchemy import ARRAY, Boolean, ColumnElement, Integer, and_, bindparam, column, func, or_, select, true
+from sqlalchemy import ARRAY, BigInteger, Boolean, ColumnElement, Integer, and_, bindparam, column, func, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.sql.selectable import TableValuedAlias
 
@@ -25,7 +28,7 @@ from db.reader import CompiledQuery, Reader
 from db.tables import data_imports, raw_import_records as t
 from db.tenancy import Tenant, belongs_to
 
-__all__ = ["RECORD_COLUMNS", "RecordFilter", "RecordPageKey", "count_raw_records", "raw_record_pages"]
+__all__ = ["RECORD_COLUMNS", "RecordFilter", "RecordPageKey", "BEFORE_FIRST", "RecordPosition", "count_raw_records", "raw_record_pages"]
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,26 @@ RECORD_COLUMNS = (
     "created_at",
     "processed_at",
 )
-"""The columns a page can read; `row_number` is always read, as it orders and positions the page."""
+"""The columns a page can read; `row_number` and the record's ID (as `_id`) are always read, as they position it."""
+
+
+class RecordPosition(NamedTuple):
+    """Where a record sits in its import's pages: its row number, then its ID among equal row numbers."""
+
+    row_number: int
+    record_id: UUID
+
+
+BEFORE_FIRST = RecordPosition(-(2**31) - 1, UUID(int=0))
+"""The position before every record: `row_number` is an int4, and this is below its range."""
 
 
 @dataclass(frozen=True)
 class RecordPageKey:
-    """One page: up to `limit` records of import `import_id` after `after_row`, with `columns` (all by default)."""
+    """One page: up to `limit` records of import `import_id` after `after`, with `columns` (all by default)."""
 
     import_id: UUID
-    after_row: int
+    after: RecordPosition
     limit: int
     filter: RecordFilter = RecordFilter()
     columns: frozenset[str] = frozenset(RECORD_COLUMNS)
@@ -63,7 +77,8 @@ class RecordPageKey:
 
 _KEY_COLUMNS = {
     "import_id": PG_UUID(as_uuid=True),
-    "after_row": Integer(),
+    "after_row": BigInteger(),  # BEFORE_FIRST is below int4's range
+    "after_id": PG_UUID(as_uuid=True),
     "row_limit": Integer(),
     "is_valid": Boolean(),
     "is_processed": Boolean(),
@@ -80,10 +95,10 @@ def _keys(*names: str) -> TableValuedAlias:
 
 
 def _matches(page: TableValuedAlias, *, positioned: bool) -> ColumnElement[bool]:
-    """The records of `page`'s import (after `page.after_row` if `positioned`), filtered, of the tenant where the record says."""
+    """The records of `page`'s import (after its position if `positioned`), filtered, of the tenant where the record says."""
     return and_(
         t.c.data_import_id == page.c.import_id,
-        t.c.row_number > page.c.after_row if positioned else true(),
+        tuple_(t.c.row_number, t.c.id) > tuple_(page.c.after_row, page.c.after_id) if positioned else true(),
         or_(page.c.is_valid.is_(None), t.c.is_valid == page.c.is_valid),
         or_(page.c.is_processed.is_(None), t.c.is_processed == page.c.is_processed),
         belongs_to(t),
@@ -96,18 +111,18 @@ def _of_tenant_imports(page: TableValuedAlias) -> ColumnElement[bool]:
 
 @lru_cache(maxsize=2 ** (len(RECORD_COLUMNS) - 1))  # every choice of columns
 def _pages_query(columns: frozenset[str]) -> CompiledQuery:
-    page = _keys("import_id", "after_row", "row_limit", "is_valid", "is_processed")
+    page = _keys("import_id", "after_row", "after_id", "row_limit", "is_valid", "is_processed")
     records = (
-        select(*(t.c[name] for name in RECORD_COLUMNS if name == "row_number" or name in columns))
+        select(t.c.id.label("_id"), *(t.c[name] for name in RECORD_COLUMNS if name == "row_number" or name in columns))
         .where(_matches(page, positioned=True))
-        .order_by(t.c.row_number)
+        .order_by(t.c.row_number, t.c.id)
         .limit(page.c.row_limit)
         .lateral("record")
     )
     return CompiledQuery(
         select(page.c.ordinality, *records.c)
         .select_from(page.join(data_imports, _of_tenant_imports(page)).join(records, true()))
-        .order_by(page.c.ordinality, records.c.row_number)
+        .order_by(page.c.ordinality, records.c.row_number, records.c._id)
     )
 
 
@@ -132,17 +147,18 @@ def _filters(keys: Sequence[RecordPageKey]) -> dict[str, list[bool | None]]:
 
 
 async def raw_record_pages(reader: Reader, *, tenant: Tenant, keys: Sequence[RecordPageKey]) -> list[list[Record]]:
-    """Each key's page of records, in key order, rows in `row_number` order.
+    """Each key's page of records, in key order, rows in `(row_number, id)` order.
 
     A key whose import is not the tenant's gets an empty page.  Rows hold
-    `row_number` and the columns any of the keys asks for.  JSON columns
+    `_id` (the record's ID), `row_number` and the columns any of the keys asks for.  JSON columns
     (`raw_data`, `cleansed_data`, `validation_errors`) are JSON text.
     """
     rows = await reader.fetch(
         _pages_query(frozenset().union(*(k.columns for k in keys))),
         **tenant.columns(),
         import_id=[k.import_id for k in keys],
-        after_row=[k.after_row for k in keys],
+        after_row=[k.after.row_number for k in keys],
+        after_id=[k.after.record_id for k in keys],
         row_limit=[k.limit for k in keys],
         **_filters(keys),
     )

@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 from asyncpg import Record
 
-from db.queries.raw_records import RecordFilter, RecordPageKey
+from db.queries.raw_records import BEFORE_FIRST, RecordFilter, RecordPageKey, RecordPosition
 from graph.errors import BadUserInput
 from graph.fast_execution import batched
 from graph.selection import Selection
@@ -24,16 +24,18 @@ if TYPE_CHECKING:
 __all__ = ["DataImport", "RECORD_PAGE_CAP"]
 
 RECORD_PAGE_CAP = 500
-_RECORD_CURSOR = ("record", "row_number")
+# A new kind, not a new ordering, when the position changes: earlier cursors (`["record", "row_number", n]`)
+# are then refused as not of this list, rather than misread.
+_RECORD_CURSOR = ("records", "row_number,id")
 
 
-def _after_row(cursor: str | None, context: Context) -> int:
+def _after(cursor: str | None, context: Context) -> RecordPosition:
     if cursor is None:
-        return 0
+        return BEFORE_FIRST
     position = context.cursors.decode(cursor, *_RECORD_CURSOR)
-    if len(position) != 1 or type(position[0]) is not int or position[0] < 0:
+    if len(position) != 2 or type(position[0]) is not int:
         raise BadUserInput("The cursor is not valid for this list.")
-    return position[0]
+    return RecordPosition(position[0], context.cursors.unseal(position[1]))
 
 
 async def _record_pages(
@@ -48,13 +50,13 @@ async def _record_pages(
     first, after, filter = arguments["first"], arguments.get("after"), arguments.get("filter") or {}
     try:
         check_page_size("first", first, RECORD_PAGE_CAP)
-        after_row = _after_row(after, context)
+        after_position = _after(after, context)
     except BadUserInput as error:
         return [error] * len(imports)
     record_filter = RecordFilter(is_valid=filter.get("isValid"), is_processed=filter.get("isProcessed"))
     loaders, cursors = context.loaders, context.cursors
     columns = RawImportRecord.columns_for(selection.names("edges", "node") | selection.names("nodes"))
-    keys = [RecordPageKey(data_import._id, after_row, first + 1, record_filter, columns) for data_import in imports]
+    keys = [RecordPageKey(data_import._id, after_position, first + 1, record_filter, columns) for data_import in imports]
     pages = await loaders.raw_records_by_page_key.load_many(keys)
 
     def connection(key: RecordPageKey, rows: list[Record]) -> Connection[RawImportRecord]:
@@ -63,8 +65,10 @@ async def _record_pages(
             _window=Window(
                 has_next_page=len(rows) > first,
                 has_previous_page=after is not None,
-                cursor_of=lambda record: cursors.encode(*_RECORD_CURSOR, record.row_number),
-                count=lambda: loaders.raw_record_count_by_page_key.load(RecordPageKey(key.import_id, 0, 0, record_filter)),
+                cursor_of=lambda record: cursors.encode(*_RECORD_CURSOR, record.row_number, cursors.seal(record._id)),
+                count=lambda: loaders.raw_record_count_by_page_key.load(
+                    RecordPageKey(key.import_id, BEFORE_FIRST, 0, record_filter)
+                ),
             ),
         )
 
@@ -122,7 +126,10 @@ class DataImport:
         )
 
     @strawberry.field(
-        description="The import's records in row order, a page at a time (keyset pagination).",
+        description=(
+            "The import's records in row order, a page at a time (keyset pagination). Row numbers can repeat "
+            "and skip; records with the same row number come in a fixed order, each exactly once."
+        ),
         metadata=batched(_record_pages),
     )
     async def raw_records(

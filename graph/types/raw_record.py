@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 from asyncpg import Record
@@ -17,7 +18,10 @@ __all__ = ["RawImportRecord", "RawImportRecordFilter"]
 
 @strawberry.type(description="One row of a data import, as imported, with its validation outcome.")
 class RawImportRecord:
-    row_number: int = strawberry.field(description="The row's 1-based position in the imported file.")
+    _id: strawberry.Private[UUID]  # positions the record in its cursor, sealed; never a field
+    row_number: int = strawberry.field(
+        description="The row's 1-based position in the imported file, as the platform stored it: it can repeat and skip."
+    )
     raw_data: JSON = strawberry.field(description="The row as imported: a JSON object of column to value.")
     cleansed_data: JSON | None = strawberry.field(description="The row after cleansing, once processed.")
     validation_errors: JSON | None = strawberry.field(description="Why the row failed validation, if it did.")

@@ -3,6 +3,7 @@ either returns a position it signed itself or raises BadUserInput."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 import pytest
@@ -83,3 +84,34 @@ def test_a_cursor_with_a_stray_character_added_is_refused(stray):
 
     assert decode_or_refuse(f"{payload}{stray}.{mac}") is None
     assert decode_or_refuse(f"{payload}.{mac}{stray}") is None
+
+
+@PROPERTIES
+@given(st.uuids())
+def test_unsealing_a_sealed_id_gives_back_the_id(internal_id):
+    assert CODEC.unseal(CODEC.seal(internal_id)) == internal_id
+
+
+@PROPERTIES
+@given(st.uuids())
+def test_a_sealed_id_shows_nothing_of_the_id(internal_id):
+    sealed = CODEC.seal(internal_id)
+
+    assert internal_id.hex not in sealed and _b64(internal_id.bytes) != sealed
+
+
+def test_another_tenant_seals_the_same_id_differently():
+    internal_id = uuid.uuid4()
+    theirs = CursorCodec(SECRET, Tenant(uuid.UUID(int=3), uuid.UUID(int=2)))
+
+    assert theirs.seal(internal_id) != CODEC.seal(internal_id)
+
+
+@pytest.mark.parametrize("sealed", ["", "AAAA", "A" * 23, "A" * 21 + "=", 7, None, ["x"]])
+def test_what_is_not_a_sealed_id_is_refused(sealed):
+    with pytest.raises(BadUserInput):
+        CODEC.unseal(sealed)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from graph.cursors import CursorCodec
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -37,11 +39,12 @@ async def _flow_with_records(db, tenant, row_numbers, record_columns=None):
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
     await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}, **record_columns.get(n, {}))
-        for n in row_numbers
-    ])
-    return str(flow["flow_id"])
+    records = [
+        raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n, "i": i}, **record_columns.get(n, {}))
+        for i, n in enumerate(row_numbers)
+    ]
+    await db.insert(raw_import_records, records)
+    return str(flow["flow_id"]), records
 
 
 def _records(data):
@@ -51,7 +54,7 @@ def _records(data):
 async def test_a_cursor_walk_visits_every_record_exactly_once(db, graphql, tenant):
     # Gaps and an insertion order unlike row order: offsets or insertion order would skip or repeat.
     row_numbers = [5, 1, 9, 2, 7, 3, 8, 4, 6, 10, 12, 11, 20]
-    flow_id = await _flow_with_records(db, tenant, row_numbers)
+    flow_id, _ = await _flow_with_records(db, tenant, row_numbers)
 
     seen, after, pages = [], None, 0
     while True:
@@ -66,8 +69,53 @@ async def test_a_cursor_walk_visits_every_record_exactly_once(db, graphql, tenan
     assert pages == 4
 
 
+async def test_a_cursor_walk_over_repeated_row_numbers_visits_every_record_once_and_agrees_with_total_count(db, graphql, tenant):
+    # The platform's row numbers repeat and skip: a page boundary inside a run of equal row numbers
+    # loses the rest of the run when the cursor holds the row number alone.
+    flow_id, records = await _flow_with_records(db, tenant, [3, 1, 3, 3, 2, 5, 5, 9, 3, 5])
+    query = """
+    query ($id: UUID!, $after: String) {
+      masterFlow(flowId: $id) { discovery { dataImport { rawRecords(first: 2, after: $after) {
+        totalCount nodes { rowNumber rawData } pageInfo { hasNextPage endCursor }
+      } } } }
+    }"""
+
+    seen, totals, after = [], set(), None
+    while True:
+        page = _records(await graphql.data(query, tenant, {"id": flow_id, "after": after}))
+        seen += [(node["rowNumber"], node["rawData"]["i"]) for node in page["nodes"]]
+        totals.add(page["totalCount"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+
+    assert sorted(i for _, i in seen) == list(range(len(records)))
+    assert [n for n, _ in seen] == sorted(r["row_number"] for r in records)
+    assert totals == {len(records)}
+
+
+async def test_a_record_cursor_shows_no_record_id(db, graphql, tenant):
+    flow_id, records = await _flow_with_records(db, tenant, [1, 1, 2])
+    page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 3}))
+
+    payloads = [base64.urlsafe_b64decode(e["cursor"].split(".")[0] + "==") for e in page["edges"]]
+    for record in records:
+        assert not any(record["id"].bytes in p or record["id"].hex.encode() in p or str(record["id"]).encode() in p for p in payloads)
+
+
+async def test_a_record_cursor_from_before_row_number_and_id_keys_is_refused(db, graphql, tenant, settings):
+    # Signed with the gateway's own key, as the earlier version made it: refused, never read as a position.
+    flow_id, _ = await _flow_with_records(db, tenant, [1, 2, 3])
+    earlier = CursorCodec(settings.jwt_secret.encode(), tenant).encode("record", "row_number", 1)
+
+    body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": earlier})
+
+    assert body["errors"][0]["message"] == "The cursor is not valid for this list."
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
 async def test_the_record_filter_applies_before_the_page_limit(db, graphql, tenant):
-    flow_id = await _flow_with_records(db, tenant, range(1, 7), {n: {"is_valid": False} for n in (2, 4, 5)})
+    flow_id, _ = await _flow_with_records(db, tenant, range(1, 7), {n: {"is_valid": False} for n in (2, 4, 5)})
 
     page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 2, "filter": {"isValid": False}}))
 
@@ -76,7 +124,7 @@ async def test_the_record_filter_applies_before_the_page_limit(db, graphql, tena
 
 
 async def test_the_last_record_page_says_there_is_no_next_page(db, graphql, tenant):
-    flow_id = await _flow_with_records(db, tenant, [1, 2])
+    flow_id, _ = await _flow_with_records(db, tenant, [1, 2])
 
     page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 2}))
 
@@ -85,7 +133,7 @@ async def test_the_last_record_page_says_there_is_no_next_page(db, graphql, tena
 
 @pytest.mark.parametrize("first", [0, -1, 501])
 async def test_a_record_page_size_outside_1_to_500_is_refused(db, graphql, tenant, first):
-    flow_id = await _flow_with_records(db, tenant, [1])
+    flow_id, _ = await _flow_with_records(db, tenant, [1])
 
     body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": first})
 
@@ -95,9 +143,7 @@ async def test_a_record_page_size_outside_1_to_500_is_refused(db, graphql, tenan
 
 
 async def test_a_forged_cursor_is_refused(db, graphql, tenant):
-    import base64
-
-    flow_id = await _flow_with_records(db, tenant, [1, 2, 3])
+    flow_id, _ = await _flow_with_records(db, tenant, [1, 2, 3])
     page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 1}))
     payload, mac = page["pageInfo"]["endCursor"].split(".")
     forged = base64.urlsafe_b64encode(b'["record","row_number",0]').rstrip(b"=").decode() + "." + mac
@@ -109,7 +155,7 @@ async def test_a_forged_cursor_is_refused(db, graphql, tenant):
 
 
 async def test_a_flow_cursor_is_refused_by_a_record_list(db, graphql, tenant):
-    flow_id = await _flow_with_records(db, tenant, [1, 2])
+    flow_id, _ = await _flow_with_records(db, tenant, [1, 2])
     flows = await graphql.data(FLOWS, tenant, {"first": 1})
 
     body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": flows["masterFlows"]["pageInfo"]["endCursor"]})
