@@ -1,4 +1,4 @@
-"""Database commands: `python -m db migrate`, `seed demo|bench`, `grants --role NAME`, `indexes`."""
+"""Database commands: `python -m db migrate`, `seed demo|bench`, `grants --role NAME`, `indexes`, `triggers`."""
 
 from __future__ import annotations
 
@@ -36,11 +36,16 @@ def main(argv: list[str] | None = None) -> None:
     grants.add_argument("--role", required=True, help="the role Flowgate connects as")
     grants.add_argument("--bypass-rls", action="store_true", help="BYPASSRLS instead of a FOR SELECT policy per table")
     commands.add_parser("indexes", help="print CREATE INDEX CONCURRENTLY for the gateway's indexes DB_SCHEMA lacks (for psql)")
+    commands.add_parser("triggers", help="print the SQL that installs the flow change triggers subscriptions need (for psql)")
     args = parser.parse_args(argv)
 
     settings = DatabaseSettings.from_env()
     if args.command == "indexes":
         print("\n".join(asyncio.run(_index_recommendations(settings))))
+    elif args.command == "triggers":
+        from db.triggers import triggers_sql
+
+        print(triggers_sql(schema=settings.schema), end="")
     elif args.command == "grants":
         from db.grants import grants_sql
 

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import pytest
 from sqlalchemy import insert, text, update
 
 from db.engine import database_url, plain_url
@@ -29,9 +28,6 @@ from db.seed.rows import (
 from db.settings import DatabaseSettings
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from db.tenancy import Tenant
-
-# The platform's database has no NOTIFY triggers (its Alembic does not manage Flowgate's); Flowgate's migration does.
-pytestmark = pytest.mark.flowgate_schema_only
 
 DELIVERY_SECONDS = 0.3
 WAKE_TIMEOUT_SECONDS = 2.0
@@ -152,6 +148,16 @@ async def test_an_import_change_notifies_only_discovery_flows_of_the_imports_ten
         assert await delivered(received, tenant, other_tenant) == [change(tenant, flow["flow_id"])]
 
 
+async def test_records_of_an_import_without_tenant_columns_notify_the_flow_that_links_it(db, settings, tenant):
+    # The platform leaves an import's tenant columns NULL; the gateway shows it to the linking flow's tenant.
+    flow, imported = await linked_flow(db, tenant, client_account_id=None, engagement_id=None)
+
+    async with notifications(settings.database) as received:
+        await db.insert(raw_import_records, [raw_record_row(tenant, data_import_id=imported["id"], row_number=1, raw_data={})])
+
+        assert await delivered(received, tenant) == [change(tenant, flow["flow_id"])]
+
+
 async def test_inserting_a_thousand_records_in_one_statement_notifies_once(db, settings, tenant):
     flow, imported = await linked_flow(db, tenant)
     rows = [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}) for n in range(1, 1001)]
@@ -162,13 +168,14 @@ async def test_inserting_a_thousand_records_in_one_statement_notifies_once(db, s
         assert await delivered(received, tenant) == [change(tenant, flow["flow_id"])]
 
 
-async def test_the_triggers_resolve_their_tables_whatever_the_writers_search_path(db, settings, tenant):
+async def test_the_triggers_resolve_their_tables_whatever_the_writers_search_path(db, settings, admin_database, tenant):
     flow, imported = await linked_flow(db, tenant)
-    writer = await asyncpg.connect(plain_url(database_url(settings.database)), server_settings={"search_path": "public"})
+    writer = await asyncpg.connect(plain_url(database_url(admin_database)), server_settings={"search_path": "public"})
 
     async with notifications(settings.database) as received:
         await writer.execute(
-            f"INSERT INTO {settings.database.schema}.raw_import_records (data_import_id, row_number, raw_data) VALUES ($1, 1, '{{}}')",
+            f"INSERT INTO {admin_database.schema}.raw_import_records (id, data_import_id, row_number, raw_data)"
+            " VALUES (gen_random_uuid(), $1, 1, '{}')",
             imported["id"],
         )
         await writer.close()

@@ -24,9 +24,6 @@ from graph.auth import issue_token
 from tests.conftest import npm_packages
 from tests.graph.transport_ws import rename
 
-# The platform's database has no NOTIFY triggers (its Alembic does not manage Flowgate's); Flowgate's migration does.
-pytestmark = pytest.mark.flowgate_schema_only
-
 CLIENT_SCRIPT = Path(__file__).with_name("graphql_ws_client.mjs")
 CLIENT_TIMEOUT_SECONDS = 20
 RENAME_EVERY_SECONDS = 0.3

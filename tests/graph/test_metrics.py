@@ -129,7 +129,6 @@ async def flow(db, tenant):
     return row
 
 
-@pytest.mark.flowgate_schema_only  # a push needs the NOTIFY triggers, which the platform lacks
 async def test_open_subscriptions_are_gauged_while_they_run(live_server, settings, db, tenant, flow):
     async with httpx.AsyncClient(base_url=live_server, timeout=SCRAPE_SECONDS) as http, connected(live_server, settings, tenant) as ws:
         before = sample(await scrape(http), "gateway_open_subscriptions")

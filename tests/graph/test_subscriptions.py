@@ -45,9 +45,6 @@ from tests.graph.transport_ws import (
 )
 from tests.reliability.postgres import TemporaryPostgres
 
-# The platform's database has no NOTIFY triggers (its Alembic does not manage Flowgate's); Flowgate's migration does.
-pytestmark = pytest.mark.flowgate_schema_only
-
 RECONNECT_SECONDS = 10.0
 POSTGRES_SECONDS = 30.0  # to create, migrate, stop or start the module's own cluster
 

@@ -2,7 +2,8 @@
 
 `build` loads `schema.sql` (the platform's tables as its migrations leave
 them) into a schema of its own, creates a login role and runs what
-`python -m db grants --role` prints for it, exactly as a DBA would.  The
+`python -m db grants --role` prints for it, then (unless told not to) what
+`python -m db triggers` prints, exactly as a DBA would.  The
 gateway under test then connects as that role, never as the owner, so row-level
 security applies to it as it would on the platform.
 
@@ -26,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.grants import grants_sql
+from db.triggers import triggers_sql
 
 __all__ = ["PLATFORM_USER_ID", "PlatformRows", "build", "reader_url"]
 
@@ -50,8 +52,8 @@ def reader_url(admin_url: str, role: str) -> str:
     return make_url(admin_url).set(username=role, password=None).render_as_string(hide_password=False)
 
 
-async def build(connection: AsyncConnection, *, schema: str, role: str) -> None:
-    """(Re)create `schema` as the platform's database, and `role` as a login role granted by `db grants`."""
+async def build(connection: AsyncConnection, *, schema: str, role: str, triggers: bool = True) -> None:
+    """(Re)create `schema` as the platform's database, with Flowgate's triggers if `triggers`, and `role` as a login role granted by `db grants`."""
     raw = (await connection.get_raw_connection()).driver_connection
     await raw.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     await raw.execute(schema_sql(schema))
@@ -61,6 +63,8 @@ async def build(connection: AsyncConnection, *, schema: str, role: str) -> None:
     )
     # The grants run in a transaction of their own (BEGIN ... COMMIT), as in psql.
     await raw.execute(grants_sql(schema=schema, role=role))
+    if triggers:
+        await raw.execute(triggers_sql(schema=schema))
     await raw.execute(f"INSERT INTO {schema}.users (id, email) VALUES ('{PLATFORM_USER_ID}', 'importer@example.com')")
 
 
