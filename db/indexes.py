@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GATEWAY_INDEXES", "GatewayIndex", "recommendations", "serves"]
+__all__ = ["GATEWAY_INDEXES", "GatewayIndex", "missing_indexes", "recommendations", "serves"]
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,21 @@ def serves(index: GatewayIndex, definitions: list[str]) -> bool:
     )
 
 
-async def recommendations(connection: Any, schema: str) -> list[str]:
-    """For each gateway index, most important first: a comment that it is present, or its `CREATE INDEX CONCURRENTLY`.
+async def missing_indexes(connection: Any, schema: str) -> list[GatewayIndex]:
+    """The gateway indexes `schema` lacks, most important first; an asyncpg connection.
 
     An index counts as present when one on its table leads with its key, whatever its name.
     """
     definitions = [row[0] for row in await connection.fetch("SELECT indexdef FROM pg_indexes WHERE schemaname = $1", schema)]
+    return [index for index in GATEWAY_INDEXES if not serves(index, definitions)]
+
+
+async def recommendations(connection: Any, schema: str) -> list[str]:
+    """For each gateway index, most important first: a comment that it is present, or its `CREATE INDEX CONCURRENTLY`."""
+    missing = await missing_indexes(connection, schema)
     lines = []
     for index in GATEWAY_INDEXES:
-        if serves(index, definitions):
+        if index not in missing:
             lines.append(f"-- present: {index.table} ({index.key}), for {index.serves}")
         else:
             lines.append(f"-- missing, for {index.serves}:")

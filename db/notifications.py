@@ -6,6 +6,10 @@ its discovery flow, that flow's import or the import's records change.
 `FlowChanges` LISTENs on one dedicated asyncpg connection per process (never
 a pooled one) and wakes the subscriptions of the changed flow and tenant.
 
+The listener also tells whether the schema has the triggers
+(`missing_triggers`): it asks when it connects and at every health check,
+so a subscription can be refused at once on a database that would never push.
+
 When the connection is lost (or stops answering the periodic health check),
 `FlowChanges` reconnects with exponential backoff.  Every (re)connection
 wakes every subscription once: changes made while nobody listened were never
@@ -23,6 +27,7 @@ import asyncio
 import json
 import logging
 from collections import defaultdict
+from contextlib import suppress
 from types import TracebackType
 from typing import Self
 from uuid import UUID
@@ -32,6 +37,7 @@ import asyncpg
 from db.engine import database_url, plain_url
 from db.settings import DatabaseSettings
 from db.tenancy import Tenant
+from db.triggers import missing_triggers
 
 __all__ = ["FlowChanges", "FlowSubscription", "channel_name"]
 
@@ -39,6 +45,7 @@ log = logging.getLogger("flowgate.notifications")
 
 _MAX_IDENTIFIER_BYTES = 63
 _CONNECT_TIMEOUT_SECONDS = 5.0
+_FIRST_LOOK_SECONDS = 1.0  # how long a subscriber waits for the listener to first look for the triggers
 _HEALTH_CHECK_SECONDS = 10.0
 _FIRST_RETRY_SECONDS = 0.25
 _MAX_RETRY_SECONDS = 5.0
@@ -102,7 +109,8 @@ class FlowChanges:
 
     `start` returns at once, even while the database is down; `stop` closes
     the connection.  Subscriptions work before `start`: they wake once the
-    listener connects.
+    listener connects.  `missing_triggers` is what the schema lacked when the
+    listener last looked (empty until it has looked; see `lacks_triggers`).
     """
 
     def __init__(self, settings: DatabaseSettings, *, coalesce_seconds: float) -> None:
@@ -111,12 +119,25 @@ class FlowChanges:
         self._settings = settings
         self._subscriptions: defaultdict[FlowKey, set[FlowSubscription]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
+        self.missing_triggers: list[str] = []
+        self._looked = asyncio.Event()
 
     def subscribe(self, tenant: Tenant, flow_id: UUID) -> FlowSubscription:
         """A subscription to the changes of `tenant`'s view of flow `flow_id` (whether or not it exists)."""
         subscription = FlowSubscription(self, (tenant, flow_id))
         self._subscriptions[subscription.key].add(subscription)
         return subscription
+
+    async def lacks_triggers(self) -> bool:
+        """Whether the schema lacked a trigger when the listener last looked.
+
+        Before its first look this waits for it, up to `_FIRST_LOOK_SECONDS`,
+        then answers False: with the database down, nobody knows yet.
+        """
+        with suppress(TimeoutError):
+            async with asyncio.timeout(_FIRST_LOOK_SECONDS):
+                await self._looked.wait()
+        return bool(self.missing_triggers)
 
     def unsubscribe(self, subscription: FlowSubscription) -> None:
         """Stop waking `subscription` (leaving its `with` block does this)."""
@@ -167,13 +188,19 @@ class FlowChanges:
         connection.add_termination_listener(lambda _: lost.set())
         await connection.add_listener(self.channel, self._deliver)
         log.info("Listening for flow changes on channel %r.", self.channel)
+        await self._look_for_triggers(connection)
         self._wake_all()
         while not lost.is_set():
             try:
                 async with asyncio.timeout(_HEALTH_CHECK_SECONDS):
                     await lost.wait()
             except TimeoutError:
-                await connection.execute("SELECT 1", timeout=_CONNECT_TIMEOUT_SECONDS)
+                await self._look_for_triggers(connection)  # the health check
+
+    async def _look_for_triggers(self, connection: asyncpg.Connection) -> None:
+        async with asyncio.timeout(_CONNECT_TIMEOUT_SECONDS):
+            self.missing_triggers = await missing_triggers(connection, self._settings.schema)
+        self._looked.set()
 
     def _deliver(self, connection: object, pid: int, channel: str, payload: str) -> None:
         try:

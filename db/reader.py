@@ -114,10 +114,9 @@ class Reader:
             async with self._acquire() as connection:
                 return await connection.fetchval(query.sql, *query.arguments(parameters))
 
-    async def ping(self) -> None:
-        """Raise unless the database answers a trivial query."""
-        async with self.pool.acquire(timeout=self.acquire_timeout) as connection:
-            await connection.fetchval("SELECT 1")
+    def connection(self) -> Any:
+        """A pooled connection's context manager, for catalog checks: its statements are not the gateway's, nor counted."""
+        return self.pool.acquire(timeout=self.acquire_timeout)
 
     async def close(self) -> None:
         """Close the pool once its connections are released; past `acquire_timeout`, terminate them."""

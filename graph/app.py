@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -18,26 +17,13 @@ from graph.graphiql import ASSETS_URL, serve_asset
 from graph.http import GraphQLEndpoint
 from graph.logs import configure_logging
 from graph.metrics import metrics_endpoint
+from graph.readiness import check, log_report, readiness_endpoint
 from graph.schema import schema
 from graph.settings import Settings
 from graph.tracing import configure_tracing
 from graph.websocket import GraphQLWebSocket
 
 __all__ = ["create_app"]
-
-READINESS_TIMEOUT_SECONDS = 2.0
-
-
-def _readiness(endpoint: GraphQLEndpoint):
-    async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
-                await endpoint.reader.ping()
-        except Exception:  # noqa: BLE001 - any failure means not ready
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
-    return readyz
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -49,7 +35,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
 
     Without a `reader`, the app's lifespan opens one from `settings` and
     closes it at shutdown; a given reader stays the caller's to close.  The
-    lifespan also runs the process's flow change listener (subscriptions).
+    lifespan also logs what the role cannot see or lacks (`graph.readiness`)
+    and runs the process's flow change listener (subscriptions).
     """
     settings = settings or Settings.from_env()
     configure_logging(settings)
@@ -67,6 +54,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             if reader is None:
                 endpoint.reader = websocket.reader = await Reader.connect(settings.database)
                 stack.push_async_callback(endpoint.reader.close)
+            log_report(await check(endpoint.reader, settings.database.schema))
             changes.start()
             stack.push_async_callback(changes.stop)
             yield
@@ -76,7 +64,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
-            Route("/readyz", _readiness(endpoint)),
+            Route("/readyz", readiness_endpoint(lambda: endpoint.reader, settings.database.schema)),
             Route("/metrics", metrics_endpoint(lambda: endpoint.reader)),
             Route(ASSETS_URL + "/{name}", serve_asset),
         ],

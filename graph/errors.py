@@ -23,8 +23,10 @@ from graphql import GraphQLError, GraphQLSyntaxError
 __all__ = [
     "BadUserInput",
     "ClientError",
+    "Forbidden",
     "QueryTooComplex",
     "RequestTimeout",
+    "SubscriptionsUnavailable",
     "Unauthenticated",
     "format_error",
     "is_database_unavailable",
@@ -54,6 +56,18 @@ class QueryTooComplex(ClientError):
 
 class Unauthenticated(ClientError):
     code = "UNAUTHENTICATED"
+
+
+class Forbidden(ClientError):
+    """A valid login without access to the tenant it asked for."""
+
+    code = "FORBIDDEN"
+
+
+class SubscriptionsUnavailable(ClientError):
+    """The database lacks the NOTIFY triggers, so a subscription would never push."""
+
+    code = "SUBSCRIPTIONS_UNAVAILABLE"
 
 
 class RequestTimeout(ClientError):

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,32 @@ def settings(schema_kind: str, admin_database: DatabaseSettings, admin_engine: A
         return Settings(database=admin_database)
     url = platform_schema.reader_url(database_url(admin_database), _reader_role())
     return Settings(database=replace(admin_database, url=url))
+
+
+@dataclass
+class BarePlatform:
+    """A platform schema as a DBA has it after `db grants` alone: no triggers, no gateway indexes."""
+
+    engine: AsyncEngine  # its owner's, to break it further
+    database: DatabaseSettings  # the granted role's, for the gateway
+    role: str
+
+    async def execute(self, sql: str) -> None:
+        """Run `sql` as its owner, as psql would: several statements, transactions of their own included."""
+        async with self.engine.connect() as connection:
+            await (await connection.get_raw_connection()).driver_connection.execute(sql)
+
+
+@pytest.fixture
+async def bare_platform() -> AsyncIterator[BarePlatform]:
+    """A fresh `BarePlatform` in schema `flowgate_test_bare`; the same for both schema kinds, so it runs once."""
+    owner = replace(DatabaseSettings.from_env(), schema=f"{TEST_SCHEMA}_bare")
+    role = f"{owner.schema}_reader"
+    engine = create_admin_engine(owner)
+    async with engine.begin() as connection:
+        await platform_schema.build(connection, schema=owner.schema, role=role, triggers=False)
+    yield BarePlatform(engine, replace(owner, url=platform_schema.reader_url(database_url(owner), role)), role)
+    await engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 
 from graph.context import Context
-from graph.errors import is_database_unavailable
+from graph.errors import SubscriptionsUnavailable, is_database_unavailable
 from graph.metrics import OPEN_SUBSCRIPTIONS
 from graph.types.master_flow import MasterFlow
 
@@ -26,7 +26,8 @@ class Subscription:
             "The master flow with this ID, pushed whenever it, its discovery flow, that flow's data import or the"
             " import's records change (not at once: query `masterFlow` for the current state). Changes close"
             " together arrive as one push. A flow that does not exist or belongs to another tenant pushes nothing,"
-            " and the subscription stays open."
+            " and the subscription stays open. On a database without Flowgate's change triggers the subscription"
+            " fails at once with SUBSCRIPTIONS_UNAVAILABLE."
         )
     )
     async def master_flow_changed(
@@ -36,6 +37,11 @@ class Subscription:
     ) -> AsyncGenerator[MasterFlow | None, None]:
         context = info.context
         assert context.changes is not None, "subscriptions run only over WebSocket, whose contexts have the listener"
+        if await context.changes.lacks_triggers():
+            raise SubscriptionsUnavailable(
+                "Subscriptions are unavailable: the database lacks Flowgate's change triggers, so no change would"
+                " be pushed. Query masterFlow instead, or ask an operator to install them (python -m db triggers)."
+            )
         with OPEN_SUBSCRIPTIONS.track_inprogress(), context.changes.subscribe(context.tenant, flow_id) as changes:
             async for _ in changes:
                 # A fresh loader per push: a cached row would hide the change being pushed.

@@ -308,7 +308,32 @@ async def test_readyz_answers_ready_with_a_working_database(http):
     response = await http.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready"}
+    assert response.json()["status"] == "ready"
+
+
+async def test_readyz_is_503_naming_what_keeps_the_role_from_reading(settings, bare_platform):
+    schema = bare_platform.database.schema
+    await bare_platform.execute(f"DROP POLICY flowgate_read ON {schema}.crewai_flow_state_extensions")
+
+    async with client_on_database(settings, bare_platform.database) as client:
+        response = await client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["problems"] == [
+        f"Row-level security on {schema}.crewai_flow_state_extensions hides every row from role {bare_platform.role}"
+        f" (no FOR SELECT policy for it, no BYPASSRLS): `python -m db grants --role {bare_platform.role}` prints the SQL."
+    ]
+
+
+async def test_readyz_is_ready_without_triggers_and_indexes_and_lists_them_as_warnings(settings, bare_platform):
+    async with client_on_database(settings, bare_platform.database) as client:
+        response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+    assert any(w.startswith("Trigger flowgate_notify on data_imports is missing") for w in response.json()["warnings"])
+    assert any(w.startswith("Index (data_import_id, row_number, id)") for w in response.json()["warnings"])
 
 
 async def test_metrics_count_the_sql_statements_of_a_query(http, graphql, tenant):
@@ -388,7 +413,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings):
         response = await client.get("/readyz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable"}
+    assert response.json() == {"status": "unavailable", "problems": ["The database does not answer (ConnectionRefusedError)."], "warnings": []}
 
 
 async def test_healthz_is_ok_when_the_database_is_unreachable(settings):
