@@ -12,6 +12,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from db.notifications import FlowChanges
 from db.reader import Reader
+from graph.auth import authenticator_for
 from graph.execution import Executor
 from graph.graphiql import ASSETS_URL, serve_asset
 from graph.http import GraphQLEndpoint
@@ -42,10 +43,17 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     configure_logging(settings)
     configure_tracing(settings)
     executor = Executor(schema._schema, settings)
-    endpoint = GraphQLEndpoint(executor=executor, settings=settings, reader=reader)
+    authenticator = authenticator_for(settings)  # one per app: HTTP and WebSocket share its caches
+    endpoint = GraphQLEndpoint(executor=executor, settings=settings, authenticator=authenticator, reader=reader)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
     websocket = GraphQLWebSocket(
-        schema, executor=executor, documents=endpoint.documents, settings=settings, changes=changes, reader=reader
+        schema,
+        executor=executor,
+        documents=endpoint.documents,
+        settings=settings,
+        authenticator=authenticator,
+        changes=changes,
+        reader=reader,
     )
 
     @asynccontextmanager

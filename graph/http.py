@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from db.reader import Reader
-from graph.auth import authenticate
+from db.tenancy import Tenant
+from graph.auth import Authenticator
 from graph.context import Context
 from graph.csrf import CSRF_MESSAGE, is_preflighted
-from graph.errors import ClientError, Unauthenticated
+from graph.errors import BadUserInput, ClientError, Forbidden, Unauthenticated, is_database_unavailable
 from graph.execution import Executor, Outcome
 from graph.graphiql import GraphiQLPage
 from graph.logs import log_fields
@@ -160,12 +161,15 @@ def _query_string_params(request: Request) -> GraphQLParams:
 class GraphQLEndpoint:
     """The ASGI endpoint serving GraphQL queries (and GraphiQL to browsers)."""
 
-    def __init__(self, *, executor: Executor, settings: Settings, reader: Reader | None = None) -> None:
+    def __init__(
+        self, *, executor: Executor, settings: Settings, authenticator: Authenticator, reader: Reader | None = None
+    ) -> None:
         self.executor = executor
         self.reader = reader  # set by the app's lifespan when not given
         self.settings = settings
         self.documents = persisted_documents(settings)
         self.cursor_secret = settings.jwt_secret.encode()
+        self.authenticator = authenticator
         self.graphiql = GraphiQLPage(settings)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -186,6 +190,22 @@ class GraphQLEndpoint:
                 extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
                 return self._respond({"errors": [{"message": "Internal server error.", "extensions": extensions}]}, 500, media_type or JSON)
 
+    async def _authenticate(self, request: Request) -> Tenant:
+        """The request's tenant; raises `RequestError` (401, 400, 403, or 503 with the database down) to refuse it."""
+        try:
+            return await self.authenticator.authenticate(request.headers, self.reader)
+        except Unauthenticated as error:
+            raise RequestError(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}) from None
+        except Forbidden as error:
+            raise RequestError(403, error.message, error.code) from None
+        except BadUserInput as error:
+            raise RequestError(400, error.message, error.code) from None
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
+            log.warning("Cannot check the tenant's access (%s: %s).", type(error).__name__, error)
+            raise RequestError(503, "The database is unavailable; try again shortly.", "SERVICE_UNAVAILABLE") from None
+
     async def _handle(self, request: Request, media_type: str | None, request_id: str) -> Response:
         try:
             if request.method not in ("GET", "POST"):
@@ -195,11 +215,9 @@ class GraphQLEndpoint:
             if media_type is None:
                 raise RequestError(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
             params = await self._read(request)
-            tenant = authenticate(request.headers, self.settings)
+            tenant = await self._authenticate(request)
         except RequestError as error:
             return self._error(error, media_type or JSON)
-        except Unauthenticated as error:
-            return self._error(RequestError(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}), media_type or JSON)
         context = Context.create(
             reader=self.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
         )

@@ -33,7 +33,10 @@ class Settings:
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
     jwt_client_account_claim: str = "client_account_id"
     jwt_engagement_claim: str = "engagement_id"
+    auth_mode: Literal["jwt", "platform"] = "jwt"
     trusted_tenant_headers: bool = False
+    tenant_access_cache_seconds: float = 60.0
+    tenant_access_cache_size: int = 10_000
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
@@ -63,6 +66,14 @@ class Settings:
             raise ValueError("JWT_SECRET must be set in production.")
         if self.environment == "production" and self.demo_token:
             raise ValueError("DEMO_TOKEN must not be set in production.")
+        if self.auth_mode not in ("jwt", "platform"):
+            raise ValueError("AUTH_MODE must be 'jwt' or 'platform'.")
+        if self.auth_mode == "platform" and self.trusted_tenant_headers:
+            raise ValueError("TRUSTED_TENANT_HEADERS does not apply to AUTH_MODE=platform, which checks the tenant headers itself.")
+        if self.tenant_access_cache_seconds < 0:
+            raise ValueError("TENANT_ACCESS_CACHE_SECONDS must be 0 or more.")
+        if self.tenant_access_cache_size < 1:
+            raise ValueError("TENANT_ACCESS_CACHE_SIZE must be at least 1.")
         if len(self.jwt_secret.encode()) < 32:
             raise ValueError("JWT_SECRET must be at least 32 bytes long (HS256).")
         at_least_one(
@@ -99,7 +110,10 @@ class Settings:
             jwt_secret=env.get("JWT_SECRET") or DEVELOPMENT_JWT_SECRET,
             jwt_client_account_claim=env.get("JWT_CLIENT_ACCOUNT_CLAIM", "client_account_id"),
             jwt_engagement_claim=env.get("JWT_ENGAGEMENT_CLAIM", "engagement_id"),
+            auth_mode=env.get("AUTH_MODE", "jwt"),  # type: ignore[arg-type]
             trusted_tenant_headers=_flag(env.get("TRUSTED_TENANT_HEADERS", "false")),
+            tenant_access_cache_seconds=float(env.get("TENANT_ACCESS_CACHE_SECONDS", "60")),
+            tenant_access_cache_size=int(env.get("TENANT_ACCESS_CACHE_SIZE", "10000")),
             max_query_depth=int(env.get("MAX_QUERY_DEPTH", "12")),
             max_aliases=int(env.get("MAX_ALIASES", "30")),
             max_tokens=int(env.get("MAX_TOKENS", "2000")),

@@ -5,8 +5,9 @@ Strawberry's ASGI view speaks the protocol
 module adds the gateway's rules to it:
 
 - Authentication: the `connection_init` payload's `Authorization`
-  (`"Bearer <token>"`), else the upgrade request's headers, checked by
-  `graph.auth.authenticate`.  Failure closes the socket with 4403 Forbidden.
+  (`"Bearer <token>"`, and with AUTH_MODE=platform the tenant headers), each
+  else from the upgrade request's headers, checked by the app's
+  `graph.auth.Authenticator`.  Any refusal closes the socket with 4403 Forbidden.
 - Limits: at most MAX_WEBSOCKET_CONNECTIONS sockets per process (one more
   is closed with 1013 Try Again Later), at most
   MAX_SUBSCRIPTIONS_PER_CONNECTION operations per socket (one more gets an
@@ -23,6 +24,7 @@ module adds the gateway's rules to it:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -54,14 +56,16 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from db.notifications import FlowChanges
 from db.reader import Reader
-from graph.auth import authenticate, expires_at
+from graph.auth import Authenticator
 from graph.context import Context
-from graph.errors import ClientError, Unauthenticated, format_error
+from graph.errors import ClientError, format_error, is_database_unavailable
 from graph.execution import Executor
 from graph.persisted import PersistedDocuments, PersistedQuery
 from graph.settings import Settings
 
 __all__ = ["ClientErrors", "Connection", "ConnectionExecutionContext", "GraphQLWebSocket"]
+
+log = logging.getLogger("flowgate.websocket")
 
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
@@ -205,13 +209,13 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
                 await self.send_message({"type": "ping"})
 
 
-def _credentials(connection: Connection) -> dict[str, str]:
-    """The upgrade request's headers, with the `connection_init` payload's `Authorization` (any case) in its place."""
+def _credentials(connection: Connection, keys: tuple[str, ...]) -> dict[str, str]:
+    """The upgrade request's headers, with the `connection_init` payload's `keys` (any case) in their place."""
     headers = dict(connection.headers)
-    params = connection.connection_params or {}
-    authorization = next((value for key, value in params.items() if key.lower() == "authorization"), None)
-    if authorization is not None:
-        headers["authorization"] = authorization if isinstance(authorization, str) else ""
+    params = connection.connection_params if isinstance(connection.connection_params, dict) else {}
+    for key, value in params.items():
+        if isinstance(key, str) and key.lower() in keys:
+            headers[key.lower()] = value if isinstance(value, str) else ""
     return headers
 
 
@@ -227,6 +231,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
         executor: Executor,
         documents: PersistedDocuments,
         settings: Settings,
+        authenticator: Authenticator,
         changes: FlowChanges,
         reader: Reader | None = None,
     ) -> None:
@@ -242,6 +247,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
         self.executor = executor
         self.documents = documents
         self.settings = settings
+        self.authenticator = authenticator
         self.changes = changes
         self.reader = reader  # set by the app's lifespan when not given
         self.connections = 0
@@ -263,12 +269,17 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
 
     async def on_ws_connect(self, context: Connection) -> UnsetType:
         """Authenticate the connection; raising `ConnectionRejectionError` closes it with 4403."""
-        credentials = _credentials(context)
+        credentials = _credentials(context, self.authenticator.payload_keys)
         try:
-            tenant = authenticate(credentials, self.settings)
-        except Unauthenticated:
+            tenant = await self.authenticator.authenticate(credentials, self.reader)
+        except ClientError:
             raise ConnectionRejectionError from None
-        context.expires_at = expires_at(credentials, self.settings)
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
+            log.warning("Cannot check the tenant's access (%s: %s); the socket is refused.", type(error).__name__, error)
+            raise ConnectionRejectionError from None
+        context.expires_at = self.authenticator.expires_at(credentials)
         context.context = Context.create(
             reader=self.reader,
             tenant=tenant,

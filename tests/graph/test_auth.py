@@ -88,7 +88,7 @@ async def test_a_token_accepted_before_is_refused_once_it_expires(http, settings
     token = jwt.encode(claims_of(tenant, exp=expiry), settings.jwt_secret, algorithm="HS256")
     assert (await http.post("/graphql", json=ANY_QUERY, headers=bearer(token))).status_code == 200
 
-    monkeypatch.setattr("graph.auth.time.time", lambda: expiry + 1)  # the verified token is cached; its expiry is not
+    monkeypatch.setattr("graph.auth.claims.time.time", lambda: expiry + 1)  # the verified token is cached; its expiry is not
     response = await http.post("/graphql", json=ANY_QUERY, headers=bearer(token))
 
     assert_unauthenticated(response, "The token has expired.")
