@@ -34,8 +34,8 @@ IMPORTS = """SELECT id, import_name, import_type, status, total_records FROM dat
 WHERE client_account_id = $1 AND engagement_id = $2 AND id = ANY($3::uuid[])"""
 RECORDS = """SELECT k.id AS import_id, r.row_number, r.raw_data, r.is_valid FROM unnest($3::uuid[]) AS k(id)
 JOIN data_imports i ON i.id = k.id AND i.client_account_id = $1 AND i.engagement_id = $2
-CROSS JOIN LATERAL (SELECT row_number, raw_data, is_valid FROM raw_import_records
-  WHERE data_import_id = k.id ORDER BY row_number LIMIT $4) r"""
+CROSS JOIN LATERAL (SELECT id, row_number, raw_data, is_valid FROM raw_import_records
+  WHERE data_import_id = k.id ORDER BY row_number, id LIMIT $4) r"""
 
 
 async def _tree(pool: asyncpg.Pool, flows: list[asyncpg.Record], records: int | None) -> list[dict[str, Any]]:
