@@ -3,14 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+LOCK := requirements.lock
+LOCK_VENV := .cache/lock-venv
 
-.PHONY: run test bench soak schema clean graphiql-assets
+.PHONY: run test bench soak schema clean graphiql-assets lock lint
 
-$(INSTALLED): pyproject.toml
+## Install from the lock: pyproject.toml says what may be installed, requirements.lock what is.
+$(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -c $(LOCK) -e ".[test]"
 	touch $@
+
+## Refresh requirements.lock to the newest versions pyproject.toml allows (in a fresh virtualenv), then run the suite on it.
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet -e ".[test,otel]"
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable > $(LOCK)
+	rm -rf $(LOCK_VENV) $(INSTALLED)
+	$(MAKE) test
 
 ## Serve the demo: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data, GraphiQL.
 run: $(INSTALLED) graphiql-assets
@@ -25,6 +38,12 @@ graphiql-assets: $(INSTALLED)
 ## Run the test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
 test: $(INSTALLED) graphiql-assets
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Lint, format check and types (ruff and mypy, configured in pyproject.toml).
+lint: $(INSTALLED)
+	$(PY) -m ruff check graph db tests
+	$(PY) -m ruff format --check graph db tests
+	$(PY) -m mypy
 
 ## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit.
 bench: $(INSTALLED)

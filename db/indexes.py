@@ -61,8 +61,7 @@ GATEWAY_INDEXES = (
 def serves(index: GatewayIndex, definitions: list[str]) -> bool:
     """Whether one of `definitions` (`pg_get_indexdef` texts of the table's indexes) has `index`'s key as its leading columns."""
     return any(
-        (f"USING btree ({index.key})" in definition or f"USING btree ({index.key}, " in definition)
-        and f".{index.table} USING" in definition
+        (f"USING btree ({index.key})" in definition or f"USING btree ({index.key}, " in definition) and f".{index.table} USING" in definition
         for definition in definitions
     )
 

@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SQL_STATEMENTS", "StatementCount", "count_statements", "current_tracer", "statement_span", "use_tracer"]
 
-SQL_STATEMENTS = Counter(
-    "gateway_sql_statements", "SQL statements sent to the database by the gateway."
-)
+SQL_STATEMENTS = Counter("gateway_sql_statements", "SQL statements sent to the database by the gateway.")
 
 
 class StatementCount:

@@ -71,8 +71,7 @@ async def inspect_schema(connection: Any, schema: str) -> SchemaReport:
             problems.append(f"Role {role} may not SELECT from {schema}.{name}: {grants}.")
         elif row["rows_hidden"]:
             problems.append(
-                f"Row-level security on {schema}.{name} hides every row from role {role} (no FOR SELECT policy"
-                f" for it, no BYPASSRLS): {grants}."
+                f"Row-level security on {schema}.{name} hides every row from role {role} (no FOR SELECT policy for it, no BYPASSRLS): {grants}."
             )
         if row["present"]:
             problems += [f"Column {schema}.{name}.{column} is missing." for column in _TABLES[name] if column not in row["columns"]]
@@ -81,8 +80,7 @@ async def inspect_schema(connection: Any, schema: str) -> SchemaReport:
         for trigger in await missing_triggers(connection, schema)
     ]
     warnings += [
-        f"Index ({index.key}) on {schema}.{index.table} is missing, which slows {index.serves}:"
-        " `python -m db indexes` prints the SQL."
+        f"Index ({index.key}) on {schema}.{index.table} is missing, which slows {index.serves}: `python -m db indexes` prints the SQL."
         for index in await missing_indexes(connection, schema)
     ]
     return SchemaReport(tuple(problems), tuple(warnings))

@@ -47,7 +47,7 @@ class CompiledQuery:
     def __init__(self, statement: ClauseElement) -> None:
         compiled = statement.compile(dialect=_DIALECT)
         self.sql = str(compiled)
-        self.parameter_names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.parameter_names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
 
     def arguments(self, parameters: dict[str, Any]) -> list[Any]:
         return [parameters[name] for name in self.parameter_names]

@@ -112,8 +112,7 @@ def install_statements() -> list[str]:
     for table, function, notify, column in _ROW_TRIGGERS:
         statements.append(_row_trigger_function(function, notify, column))
         statements.append(
-            f"CREATE OR REPLACE TRIGGER flowgate_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            f"CREATE OR REPLACE TRIGGER flowgate_notify AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
     statements.append(_RECORDS_CHANGED)
     for trigger, event, transition in _RECORD_TRIGGERS:

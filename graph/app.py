@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TypedDict
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,7 +25,13 @@ from graph.settings import Settings
 from graph.tracing import configure_tracing
 from graph.websocket import GraphQLWebSocket
 
-__all__ = ["create_app"]
+__all__ = ["LifespanState", "create_app"]
+
+
+class LifespanState(TypedDict):
+    """What every request finds in `request.state`."""
+
+    reader: Reader
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -35,45 +42,42 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     """The gateway as an ASGI app.
 
     Without a `reader`, the app's lifespan opens one from `settings` and
-    closes it at shutdown; a given reader stays the caller's to close.  The
-    lifespan also logs what the role cannot see or lacks (`graph.readiness`)
-    and runs the process's flow change listener (subscriptions).
+    closes it at shutdown; a given reader stays the caller's to close.
+    Either way the reader reaches the endpoints as the lifespan's state
+    (`request.state.reader`).  The lifespan also logs what the role cannot
+    see or lacks (`graph.readiness`) and runs the process's flow change
+    listener (subscriptions).
     """
     settings = settings or Settings.from_env()
     configure_logging(settings)
     configure_tracing(settings)
     executor = Executor(schema._schema, settings)
     authenticator = authenticator_for(settings)  # one per app: HTTP and WebSocket share its caches
-    endpoint = GraphQLEndpoint(executor=executor, settings=settings, authenticator=authenticator, reader=reader)
+    endpoint = GraphQLEndpoint(executor=executor, settings=settings, authenticator=authenticator)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
     websocket = GraphQLWebSocket(
-        schema,
-        executor=executor,
-        documents=endpoint.documents,
-        settings=settings,
-        authenticator=authenticator,
-        changes=changes,
-        reader=reader,
+        schema, executor=executor, documents=endpoint.documents, settings=settings, authenticator=authenticator, changes=changes
     )
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[LifespanState]:
         async with AsyncExitStack() as stack:
-            if reader is None:
-                endpoint.reader = websocket.reader = await Reader.connect(settings.database)
-                stack.push_async_callback(endpoint.reader.close)
-            log_report(await check(endpoint.reader, settings.database.schema))
+            serving = reader
+            if serving is None:
+                serving = await Reader.connect(settings.database)
+                stack.push_async_callback(serving.close)
+            log_report(await check(serving, settings.database.schema))
             changes.start()
             stack.push_async_callback(changes.stop)
-            yield
+            yield {"reader": serving}
 
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
-            Route("/readyz", readiness_endpoint(lambda: endpoint.reader, settings.database.schema)),
-            Route("/metrics", metrics_endpoint(lambda: endpoint.reader)),
+            Route("/readyz", readiness_endpoint(settings.database.schema)),
+            Route("/metrics", metrics_endpoint()),
             Route(ASSETS_URL + "/{name}", serve_asset),
         ],
         lifespan=lifespan,

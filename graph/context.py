@@ -30,9 +30,7 @@ class Context:
     changes: FlowChanges | None = None
 
     @classmethod
-    def create(
-        cls, *, reader: Reader, tenant: Tenant, cursor_secret: bytes, request_id: str, changes: FlowChanges | None = None
-    ) -> Context:
+    def create(cls, *, reader: Reader, tenant: Tenant, cursor_secret: bytes, request_id: str, changes: FlowChanges | None = None) -> Context:
         return cls(
             tenant=tenant,
             reader=reader,

@@ -84,7 +84,8 @@ class CursorCodec:
         # keyed state skips hashing the key again: this runs for every cursor of a page.
         mac = self._keyed.copy()
         mac.update(payload)
-        return mac.digest()
+        digest: bytes = mac.digest()
+        return digest
 
     def seal(self, internal_id: UUID) -> str:
         """`internal_id` as a position value that shows nothing of it, for this tenant only."""

@@ -35,8 +35,10 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.bulkhead import Bulkhead
+from graph.compat import StockExecutionContext
 from graph.errors import RequestTimeout, format_error
 from graph.fast_execution import FastExecutionContext
+from graph.fast_execution.selfcheck import mismatch
 from graph.limits import NodeLimit, query_limit_rule
 from graph.settings import Settings
 
@@ -73,6 +75,13 @@ class Prepared:
     errors: list[GraphQLError]
     phase: str
 
+    @property
+    def valid_document(self) -> DocumentNode:
+        """The document, for a query text that parsed and validated; ValueError for one that did not."""
+        if self.document is None or self.errors:
+            raise ValueError("The document did not parse or validate.")
+        return self.document
+
     def operation_type(self, operation_name: str | None) -> OperationType | None:
         """The type of the operation a request selects, if the document has it."""
         operation = get_operation_ast(self.document, operation_name) if self.document else None
@@ -97,6 +106,9 @@ class Executor:
         self.hide_suggestions = not settings.introspection
         self.node_limit = NodeLimit(schema, settings.max_nodes)
         self.bulkhead = Bulkhead(heavy_nodes=settings.heavy_query_nodes, concurrency=settings.heavy_query_concurrency)
+        # FAST_EXECUTOR=off, or internals that no longer fit (graph.fast_execution.selfcheck): the stock executor.
+        fast = settings.fast_executor and mismatch() is None
+        self.execution_context_class: type = FastExecutionContext if fast else StockExecutionContext
         self._documents: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
 
@@ -149,7 +161,7 @@ class Executor:
                     context_value=context,
                     variable_values=dict(variables) if variables else None,
                     operation_name=operation_name,
-                    executor_class=FastExecutionContext,
+                    executor_class=self.execution_context_class,
                     hide_suggestions=self.hide_suggestions,
                 )
                 if not isinstance(result, ExecutionResult):
@@ -173,9 +185,7 @@ class Executor:
         if result.data is None and all(error.path is None for error in result.errors):
             return _outcome(result.errors, "execute", request_id)
         errors = [format_error(error, phase="execute", request_id=request_id) for error in result.errors]
-        return Outcome(
-            {"errors": errors, "data": result.data}, codes=[e["extensions"]["code"] for e in errors]
-        )
+        return Outcome({"errors": errors, "data": result.data}, codes=[e["extensions"]["code"] for e in errors])
 
     def request_errors(self, prepared: Prepared, request_id: str) -> Outcome:
         """The response to a document that failed to parse or validate."""

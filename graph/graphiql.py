@@ -65,7 +65,7 @@ def install_assets() -> str | None:
     with tempfile.TemporaryDirectory(prefix="flowgate-graphiql-") as prefix:
         specs = [f"{name}@{version}" for name, version in PACKAGES.items()]
         try:
-            result = subprocess.run(
+            result = subprocess.run(  # noqa: S603 - npm with pinned package specs, no shell
                 [npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", prefix, *specs],
                 capture_output=True,
                 text=True,
@@ -88,8 +88,7 @@ def main() -> None:
     problem = install_assets()
     if problem is not None:
         print(
-            f"GraphiQL assets not installed: {problem}\n"
-            "Until they are, GraphiQL loads them from unpkg.com, which needs internet.",
+            f"GraphiQL assets not installed: {problem}\nUntil they are, GraphiQL loads them from unpkg.com, which needs internet.",
             file=sys.stderr,
         )
         sys.exit(1)

@@ -20,7 +20,6 @@ from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from db.reader import Reader
 from db.tenancy import Tenant
 from graph.auth import Authenticator
 from graph.context import Context
@@ -126,7 +125,7 @@ def _params(payload: Any) -> GraphQLParams:
         persisted = PersistedQuery.from_extensions(extensions)
     except ClientError as error:
         raise RequestError(400, error.message, error.code) from None
-    if not (isinstance(query, str) or query is None and persisted is not None):
+    if not (isinstance(query, str) or (query is None and persisted is not None)):
         raise RequestError(400, "The request must carry a `query` string.")
     if variables is not None and not isinstance(variables, dict):
         raise RequestError(400, "`variables` must be a JSON object.")
@@ -161,11 +160,8 @@ def _query_string_params(request: Request) -> GraphQLParams:
 class GraphQLEndpoint:
     """The ASGI endpoint serving GraphQL queries (and GraphiQL to browsers)."""
 
-    def __init__(
-        self, *, executor: Executor, settings: Settings, authenticator: Authenticator, reader: Reader | None = None
-    ) -> None:
+    def __init__(self, *, executor: Executor, settings: Settings, authenticator: Authenticator) -> None:
         self.executor = executor
-        self.reader = reader  # set by the app's lifespan when not given
         self.settings = settings
         self.documents = persisted_documents(settings)
         self.cursor_secret = settings.jwt_secret.encode()
@@ -193,7 +189,7 @@ class GraphQLEndpoint:
     async def _authenticate(self, request: Request) -> Tenant:
         """The request's tenant; raises `RequestError` (401, 400, 403, or 503 with the database down) to refuse it."""
         try:
-            return await self.authenticator.authenticate(request.headers, self.reader)
+            return await self.authenticator.authenticate(request.headers, request.state.reader)
         except Unauthenticated as error:
             raise RequestError(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}) from None
         except Forbidden as error:
@@ -218,9 +214,7 @@ class GraphQLEndpoint:
             tenant = await self._authenticate(request)
         except RequestError as error:
             return self._error(error, media_type or JSON)
-        context = Context.create(
-            reader=self.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id
-        )
+        context = Context.create(reader=request.state.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id)
         operation = "batch" if isinstance(params, list) else operation_label(params.operation_name)
         with observe_request(operation) as observe, log_fields(operation=operation), request_span(operation, request_id):
             if isinstance(params, list):
@@ -276,7 +270,7 @@ class GraphQLEndpoint:
             return self.executor.request_errors(prepared, request_id)
         self.documents.remember(query, params.persisted)
         return await self.executor.execute(
-            prepared.document,
+            prepared.valid_document,
             variables=params.variables,
             operation_name=params.operation_name,
             context=context,

@@ -85,14 +85,14 @@ class TextFormatter(_Redacting):
         return self.redact(super().format(record))
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to `sys.stderr` as it is when a record is emitted (as `logging.lastResort` does)."""
 
     def __init__(self) -> None:
         logging.Handler.__init__(self)
 
     @property
-    def stream(self):  # type: ignore[override]
+    def stream(self):
         return sys.stderr
 
 
@@ -104,7 +104,7 @@ def configure_logging(settings: Settings) -> None:
     handler = _StderrHandler()
     handler.flowgate = True  # type: ignore[attr-defined]
     secret = settings.jwt_secret
-    as_json = settings.log_format == "json" or settings.log_format is None and settings.environment == "production"
+    as_json = settings.log_format == "json" or (settings.log_format is None and settings.environment == "production")
     handler.setFormatter(JsonFormatter(secret) if as_json else TextFormatter(secret))
     root.addHandler(handler)
     root.setLevel(settings.log_level)

@@ -41,13 +41,9 @@ __all__ = [
 
 _MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
-REQUESTS = Histogram(
-    "gateway_graphql_request_seconds", "Time spent executing GraphQL requests, by operation name.", ["operation"]
-)
+REQUESTS = Histogram("gateway_graphql_request_seconds", "Time spent executing GraphQL requests, by operation name.", ["operation"])
 ERRORS = Counter("gateway_graphql_errors", "GraphQL errors returned to clients, by code.", ["code"])
-OPEN_SUBSCRIPTIONS = Gauge(
-    "gateway_open_subscriptions", "Subscriptions running over WebSocket.", multiprocess_mode="livesum"
-)
+OPEN_SUBSCRIPTIONS = Gauge("gateway_open_subscriptions", "Subscriptions running over WebSocket.", multiprocess_mode="livesum")
 
 # A label value per distinct name: clients choose operation names, so both their form and their number are capped.
 _OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -88,16 +84,13 @@ def observe_request(operation: str) -> Iterator[Callable[[list[str]], None]]:
 
 
 class PoolUsage(Collector):
-    """Gauges of a reader's connection pool, read when scraped (nothing before the reader exists)."""
+    """Gauges of a reader's connection pool, read when scraped."""
 
-    def __init__(self, reader_of: Callable[[], Reader | None]) -> None:
-        self.reader_of = reader_of
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
 
     def collect(self) -> Iterator[Metric]:
-        reader = self.reader_of()
-        if reader is None:
-            return
-        pool = reader.pool
+        pool = self.reader.pool
         size, idle = pool.get_size(), pool.get_idle_size()
         yield GaugeMetricFamily("gateway_db_pool_max_connections", "The most connections the pool opens.", value=pool.get_max_size())
         yield GaugeMetricFamily("gateway_db_pool_connections", "Connections the pool holds open.", value=size)
@@ -105,12 +98,12 @@ class PoolUsage(Collector):
         yield GaugeMetricFamily("gateway_db_pool_connections_idle", "Pooled connections waiting for a statement.", value=idle)
 
 
-def metrics_endpoint(reader_of: Callable[[], Reader | None]) -> Callable[[Request], Awaitable[Response]]:
-    """The `/metrics` endpoint: the process's (or, in multiprocess mode, all workers') metrics and the pool of `reader_of()`."""
-    pool = CollectorRegistry()
-    pool.register(PoolUsage(reader_of))
+def metrics_endpoint() -> Callable[[Request], Awaitable[Response]]:
+    """The `/metrics` endpoint: the process's (or, in multiprocess mode, all workers') metrics and the pool of the app's reader."""
 
     async def metrics(request: Request) -> Response:
+        pool = CollectorRegistry()
+        pool.register(PoolUsage(request.state.reader))
         registry = REGISTRY
         if _MULTIPROCESS_DIR in os.environ:
             registry = CollectorRegistry()

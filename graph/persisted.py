@@ -123,7 +123,8 @@ class AutomaticPersistedQueries:
 
     def resolve(self, query: str | None, persisted: PersistedQuery | None) -> str:
         if persisted is None:
-            assert query is not None
+            if query is None:
+                raise BadUserInput("Send a query, or a persisted query's hash.")
             return query
         if query is not None:
             persisted.check(query)
@@ -171,7 +172,8 @@ class TrustedDocuments:
 
     def resolve(self, query: str | None, persisted: PersistedQuery | None) -> str:
         if persisted is None:
-            assert query is not None
+            if query is None:
+                raise BadUserInput("Send a query, or a persisted query's hash.")
             sha256_hash = sha256_hex(query)
         else:
             if query is not None:

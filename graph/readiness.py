@@ -44,15 +44,13 @@ def log_report(report: SchemaReport) -> None:
         log.warning(warning)
 
 
-def readiness_endpoint(reader: Callable[[], Reader], schema: str) -> Callable[[Request], Awaitable[JSONResponse]]:
-    """`/readyz` for the reader `reader()` returns (the app's lifespan opens it)."""
+def readiness_endpoint(schema: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """`/readyz` on `schema`, through the reader of the app's lifespan state."""
 
     async def readyz(request: Request) -> JSONResponse:
-        report = await check(reader(), schema)
+        report = await check(request.state.reader, schema)
         if report.can_serve:
             return JSONResponse({"status": "ready", "warnings": list(report.warnings)})
-        return JSONResponse(
-            {"status": "unavailable", "problems": list(report.problems), "warnings": list(report.warnings)}, status_code=503
-        )
+        return JSONResponse({"status": "unavailable", "problems": list(report.problems), "warnings": list(report.warnings)}, status_code=503)
 
     return readyz

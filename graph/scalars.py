@@ -25,6 +25,7 @@ UUID_SCALAR = strawberry.scalar(
     parse_value=_parse_uuid,
 )
 
+
 def json_fragment(text: str | None) -> orjson.Fragment | None:
     """A JSON value read as text from PostgreSQL, embedded as is when the response is encoded.
 

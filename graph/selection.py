@@ -10,10 +10,11 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionSetNode,
 )
+
+from graph.compat import raw_info
 
 __all__ = ["Selection"]
 
@@ -28,7 +29,7 @@ class Selection:
     @classmethod
     def of(cls, info: strawberry.Info) -> Selection:
         """The selection of the field a strawberry resolver is resolving."""
-        raw: GraphQLResolveInfo = info._raw_info  # what strawberry's own Info properties read
+        raw = raw_info(info)
         return cls(raw.field_nodes, raw.fragments)
 
     def names(self, *path: str) -> frozenset[str]:

@@ -11,7 +11,7 @@ from db.settings import DatabaseSettings, at_least_one
 
 __all__ = ["DEVELOPMENT_JWT_SECRET", "Settings"]
 
-DEVELOPMENT_JWT_SECRET = "flowgate-development-secret-not-for-production"
+DEVELOPMENT_JWT_SECRET = "flowgate-development-secret-not-for-production"  # noqa: S105 - refused in production
 
 
 def _flag(value: str) -> bool:
@@ -49,6 +49,7 @@ class Settings:
     workers: int = 1
     csrf_prevention: bool = True
     apq_cache_size: int = 1024
+    fast_executor: bool = True
     trusted_documents: Path | None = None
     max_websocket_connections: int = 1000
     max_subscriptions_per_connection: int = 50
@@ -126,6 +127,7 @@ class Settings:
             workers=int(env.get("WEB_CONCURRENCY", "1")),
             csrf_prevention=_flag(env.get("CSRF_PREVENTION", "true")),
             apq_cache_size=int(env.get("APQ_CACHE_SIZE", "1024")),
+            fast_executor=_flag(env.get("FAST_EXECUTOR", "on")),
             trusted_documents=Path(env["TRUSTED_DOCUMENTS"]) if env.get("TRUSTED_DOCUMENTS") else None,
             max_websocket_connections=int(env.get("MAX_WEBSOCKET_CONNECTIONS", "1000")),
             max_subscriptions_per_connection=int(env.get("MAX_SUBSCRIPTIONS_PER_CONNECTION", "50")),

@@ -31,10 +31,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from graphql import GraphQLError, OperationType
+from graphql import GraphQLError, GraphQLFormattedError, OperationType
 from starlette.status import WS_1013_TRY_AGAIN_LATER
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -48,9 +48,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    SubscribeMessage,
-)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
 from strawberry.types.execution import PreExecutionError, StreamExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -80,6 +78,7 @@ class Connection:
     """
 
     headers: Mapping[str, str]
+    reader: Reader  # the app's, from its lifespan state
     connection_params: dict[str, object] | None = None
     context: Context | None = None
     expires_at: float | None = None  # when the bearer token expires; the socket closes then
@@ -96,11 +95,11 @@ class ConnectionExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         connection: Connection = self.context_value
-        assert connection.context is not None, "operations start only after connection_ack"
+        assert connection.context is not None, "operations start only after connection_ack"  # noqa: S101
         self.context_value = connection.context.renewed()
 
     def build_per_event_executor(self, payload: Any) -> ConnectionExecutionContext:
-        executor = super().build_per_event_executor(payload)
+        executor = cast(ConnectionExecutionContext, super().build_per_event_executor(payload))
         executor.context_value = self.context_value.renewed()
         return executor
 
@@ -108,9 +107,7 @@ class ConnectionExecutionContext(StrawberryGraphQLCoreExecutionContext):
 def _client_error(error: GraphQLError, phase: str, request_id: str) -> GraphQLError:
     """`error` as `format_error` shows it to clients, as a GraphQLError for Strawberry to send."""
     formatted = format_error(error, phase=phase, request_id=request_id)
-    return GraphQLError(
-        formatted["message"], error.nodes, error.source, error.positions, error.path, extensions=formatted["extensions"]
-    )
+    return GraphQLError(formatted["message"], error.nodes, error.source, error.positions, error.path, extensions=formatted["extensions"])
 
 
 class ClientErrors(SchemaExtension):
@@ -121,7 +118,7 @@ class ClientErrors(SchemaExtension):
         if errors:
             phase = "validate" if isinstance(result, PreExecutionError) else "execute"
             request_id = uuid.uuid4().hex
-            result.errors = [_client_error(error, phase, request_id) for error in errors]
+            result.errors = [_client_error(error, phase, request_id) for error in errors]  # type: ignore[union-attr]  # those with errors
         yield
 
 
@@ -155,7 +152,7 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
                 return
             errors = self._refusal(message["payload"])
             if errors:
-                await self.send_message({"id": message["id"], "type": "error", "payload": errors})  # type: ignore[typeddict-item]
+                await self.send_message(ErrorMessage(id=message["id"], type="error", payload=cast(list[GraphQLFormattedError], errors)))
                 return
         await super().handle_subscribe(message)
 
@@ -184,7 +181,7 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
             # Queries belong on HTTP, where the request timeout and the heavy-query bulkhead apply.
             message = "Only subscriptions are served over WebSocket; send queries over HTTP."
             return [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]
-        too_complex = executor.node_limit.check(prepared.document, payload.get("operationName"), payload.get("variables"))
+        too_complex = executor.node_limit.check(prepared.valid_document, payload.get("operationName"), payload.get("variables"))
         return [format_error(too_complex, phase="execute", request_id=request_id)] if too_complex else []
 
     async def shutdown(self) -> None:
@@ -199,7 +196,7 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
         expiry = self.context.expires_at
         with suppress(WebSocketDisconnected):
             while True:
-                interval = self.view.keep_alive_interval
+                interval = cast(float, self.view.keep_alive_interval)  # GraphQLWebSocket always sets it
                 if expiry is not None:
                     interval = min(interval, max(expiry - time.time(), 0.0))
                 await asyncio.sleep(interval)
@@ -233,7 +230,6 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
         settings: Settings,
         authenticator: Authenticator,
         changes: FlowChanges,
-        reader: Reader | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -249,7 +245,6 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
         self.settings = settings
         self.authenticator = authenticator
         self.changes = changes
-        self.reader = reader  # set by the app's lifespan when not given
         self.connections = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -265,13 +260,13 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
             self.connections -= 1
 
     async def get_context(self, request: WebSocket, response: WebSocket) -> Connection:  # type: ignore[override]
-        return Connection(headers=request.headers)
+        return Connection(headers=request.headers, reader=request.state.reader)
 
     async def on_ws_connect(self, context: Connection) -> UnsetType:
         """Authenticate the connection; raising `ConnectionRejectionError` closes it with 4403."""
         credentials = _credentials(context, self.authenticator.payload_keys)
         try:
-            tenant = await self.authenticator.authenticate(credentials, self.reader)
+            tenant = await self.authenticator.authenticate(credentials, context.reader)
         except ClientError:
             raise ConnectionRejectionError from None
         except Exception as error:
@@ -281,7 +276,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
             raise ConnectionRejectionError from None
         context.expires_at = self.authenticator.expires_at(credentials)
         context.context = Context.create(
-            reader=self.reader,
+            reader=context.reader,
             tenant=tenant,
             cursor_secret=self.settings.jwt_secret.encode(),
             request_id=uuid.uuid4().hex,

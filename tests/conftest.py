@@ -36,6 +36,8 @@ import httpx
 import pytest
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.engine import create_admin_engine, database_url
 from db.migrate import migrate
@@ -207,9 +209,21 @@ def db(admin_engine: AsyncEngine, _platform_rows: platform_schema.PlatformRows |
     return Database(admin_engine, _platform_rows)
 
 
+@asynccontextmanager
+async def lifespan_running(app: Starlette) -> AsyncIterator[ASGIApp]:
+    """`app` with its lifespan started, as an ASGI server runs it: every request's scope gets the lifespan's state."""
+    async with app.router.lifespan_context(app) as state:
+
+        async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+            await app({**scope, "state": dict(state or {})}, receive, send)
+
+        yield serve
+
+
 @pytest.fixture(scope="session")
-async def app(settings: Settings, reader: Reader):
-    return create_app(settings, reader=reader)
+async def app(settings: Settings, reader: Reader) -> AsyncIterator[ASGIApp]:
+    async with lifespan_running(create_app(settings, reader=reader)) as served:
+        yield served
 
 
 class GraphQLClient:
@@ -243,13 +257,15 @@ class GraphQLClient:
 @asynccontextmanager
 async def client_for(settings: Settings, reader: Reader) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on a new app built with `settings` over `reader` (which the app does not close)."""
-    app = create_app(settings, reader=reader)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
+    async with (
+        lifespan_running(create_app(settings, reader=reader)) as app,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client,
+    ):
         yield client
 
 
 @pytest.fixture
-async def http(app) -> AsyncIterator[httpx.AsyncClient]:
+async def http(app: ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://flowgate.test") as client:
         yield client
 

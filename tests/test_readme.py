@@ -34,9 +34,10 @@ async def test_every_readme_query_answers_without_an_error(db, graphql, tenant):
     await db.insert(master_flows, [flow, child])
     await db.insert(data_imports, [imported])
     await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}, is_valid=n % 2 == 0) for n in (1, 1, 2, 3)
-    ])
+    await db.insert(
+        raw_import_records,
+        [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}, is_valid=n % 2 == 0) for n in (1, 1, 2, 3)],
+    )
 
     for query in GRAPHQL_BLOCKS + CURL_QUERIES:
         body = await graphql.query(query, tenant, {"flowId": str(flow["flow_id"])})

@@ -62,9 +62,7 @@ _BY_MASTER_FLOW_IDS = CompiledQuery(
 )
 
 
-async def discovery_flows_by_master_flow_ids(
-    reader: Reader, *, tenant: Tenant, master_flow_ids: Sequence[UUID]
-) -> Sequence[Record]:
+async def discovery_flows_by_master_flow_ids(reader: Reader, *, tenant: Tenant, master_flow_ids: Sequence[UUID]) -> Sequence[Record]:
     """The tenant's discovery flow of each master flow, at most one per master flow.
 
     Rows of another tenant that point at these master flows are never

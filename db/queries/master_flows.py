@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
@@ -19,7 +19,8 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from db.queries import UUIDS
 from db.reader import CompiledQuery, Reader
-from db.tables import master_flows as t, ordering_key
+from db.tables import master_flows as t
+from db.tables import ordering_key
 from db.tenancy import Tenant, belongs_to
 
 __all__ = [
@@ -29,9 +30,9 @@ __all__ = [
     "ValueFilter",
     "child_flows_by_parent_flow_ids",
     "count_master_flows",
-    "sort_timestamp",
     "master_flow_page",
     "master_flows_by_flow_ids",
+    "sort_timestamp",
 ]
 
 COLUMNS = (
@@ -47,13 +48,14 @@ COLUMNS = (
 FlowKey = tuple[datetime, UUID]
 """A keyset position: the ordering timestamp (`NO_TIMESTAMP` for NULL), then `flow_id` to break ties."""
 
-NO_TIMESTAMP = datetime.min.replace(tzinfo=timezone.utc)
+NO_TIMESTAMP = datetime.min.replace(tzinfo=UTC)
 """A NULL timestamp's place in the order: PostgreSQL's `-infinity`, as asyncpg reads it."""
 
 
 def sort_timestamp(timestamp: datetime | None) -> datetime:
     """A flow's ordering timestamp as its keyset position holds it (NULL sorts as the oldest)."""
     return NO_TIMESTAMP if timestamp is None else timestamp
+
 
 _TEXTS = ARRAY(String())
 
@@ -73,7 +75,7 @@ class ValueFilter:
         return bool(self.values), self.outside_of is not None
 
     def clause(self, column: ColumnElement[str], name: str) -> ColumnElement[bool]:
-        clauses = [false()]
+        clauses: list[ColumnElement[bool]] = [false()]
         if self.values:
             clauses.append(column == any_(bindparam(f"{name}_values", type_=_TEXTS)))
         if self.outside_of is not None:
@@ -113,9 +115,7 @@ class MasterFlowOrder:
     descending: bool = True
 
 
-_BY_FLOW_IDS = CompiledQuery(
-    select(*COLUMNS).where(belongs_to(t), t.c.flow_id == any_(bindparam("flow_ids", type_=UUIDS)))
-)
+_BY_FLOW_IDS = CompiledQuery(select(*COLUMNS).where(belongs_to(t), t.c.flow_id == any_(bindparam("flow_ids", type_=UUIDS))))
 _CHILDREN = CompiledQuery(
     select(*COLUMNS)
     .where(belongs_to(t), t.c.parent_flow_id == any_(bindparam("parent_flow_ids", type_=UUIDS)))
@@ -128,9 +128,7 @@ async def master_flows_by_flow_ids(reader: Reader, *, tenant: Tenant, flow_ids: 
     return await reader.fetch(_BY_FLOW_IDS, **tenant.columns(), flow_ids=list(flow_ids))
 
 
-async def child_flows_by_parent_flow_ids(
-    reader: Reader, *, tenant: Tenant, parent_flow_ids: Sequence[UUID]
-) -> Sequence[Record]:
+async def child_flows_by_parent_flow_ids(reader: Reader, *, tenant: Tenant, parent_flow_ids: Sequence[UUID]) -> Sequence[Record]:
     """The tenant's master flows whose parent is in `parent_flow_ids`, oldest first."""
     return await reader.fetch(_CHILDREN, **tenant.columns(), parent_flow_ids=list(parent_flow_ids))
 
@@ -140,9 +138,7 @@ def _key_parameter(name: str) -> ColumnElement[Any]:
 
 
 @lru_cache(maxsize=256)
-def _page_query(
-    filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool
-) -> CompiledQuery:
+def _page_query(filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool) -> CompiledQuery:
     key = tuple_(ordering_key(t.c[order.field]), t.c.flow_id)
     bounds = []
     if has_after:
@@ -161,6 +157,7 @@ def _page_query(
 
 def _shape_only(filter: MasterFlowFilter) -> MasterFlowFilter:
     """A filter with the same clauses as `filter` and placeholder values, to key compiled shapes."""
+
     def placeholder(value_filter: ValueFilter | None) -> ValueFilter | None:
         if value_filter is None:
             return None
@@ -187,7 +184,7 @@ async def master_flow_page(
     returned in `order`.  Keyset pagination on `(order.field, flow_id)`.
     """
     query = _page_query(_shape_only(filter), order, after is not None, before is not None, from_end)
-    positions = {}
+    positions: dict[str, Any] = {}
     for name, key in (("after", after), ("before", before)):
         if key is not None:
             positions[f"{name}_at"], positions[f"{name}_flow_id"] = key

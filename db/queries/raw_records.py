@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from asyncpg import Record
@@ -25,10 +25,11 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.sql.selectable import TableValuedAlias
 
 from db.reader import CompiledQuery, Reader
-from db.tables import data_imports, raw_import_records as t
+from db.tables import data_imports
+from db.tables import raw_import_records as t
 from db.tenancy import Tenant, belongs_to
 
-__all__ = ["RECORD_COLUMNS", "RecordFilter", "RecordPageKey", "BEFORE_FIRST", "RecordPosition", "count_raw_records", "raw_record_pages"]
+__all__ = ["BEFORE_FIRST", "RECORD_COLUMNS", "RecordFilter", "RecordPageKey", "RecordPosition", "count_raw_records", "raw_record_pages"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class RecordPageKey:
     columns: frozenset[str] = frozenset(RECORD_COLUMNS)
 
 
-_KEY_COLUMNS = {
+_KEY_COLUMNS: dict[str, Any] = {
     "import_id": PG_UUID(as_uuid=True),
     "after_row": BigInteger(),  # BEFORE_FIRST is below int4's range
     "after_id": PG_UUID(as_uuid=True),
@@ -130,9 +131,7 @@ def _count_query() -> CompiledQuery:
     page = _keys("import_id", "is_valid", "is_processed")
     counted = select(func.count().label("total")).where(_matches(page, positioned=False)).lateral("counted")
     return CompiledQuery(
-        select(page.c.ordinality, counted.c.total).select_from(
-            page.join(data_imports, _of_tenant_imports(page)).join(counted, true())
-        )
+        select(page.c.ordinality, counted.c.total).select_from(page.join(data_imports, _of_tenant_imports(page)).join(counted, true()))
     )
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from db.reader import CompiledQuery, Reader
-from db.tables import engagements, user_account_associations as associations
+from db.tables import engagements
+from db.tables import user_account_associations as associations
 from db.tenancy import Tenant
 
 __all__ = ["may_act_for"]

@@ -82,21 +82,44 @@ async def _insert_flows(connection: AsyncConnection, numbers: range, records: in
         updated_at = created_at + timedelta(seconds=30)
         timestamps = {"created_at": created_at, "updated_at": updated_at}
         name = f"Bench discovery {number + 1}"
-        masters.append(master_flow_row(
-            BENCH_TENANT, id=seed_uuid(f"bench/flow-row/{number}"), flow_id=_flow_id(number),
-            flow_name=name, flow_status="completed", **timestamps,
-        ))
-        imports.append(data_import_row(
-            BENCH_TENANT, id=_import_id(number), master_flow_id=_flow_id(number),
-            import_name=f"Bench CMDB export {number + 1}", filename=f"bench-{number + 1:06d}.csv",
-            file_size=512 + 190 * records, total_records=records, processed_records=records, **timestamps,
-        ))
-        discoveries.append(discovery_flow_row(
-            BENCH_TENANT, master_flow_id=_flow_id(number), data_import_id=_import_id(number),
-            id=seed_uuid(f"bench/discovery/{number}"), flow_id=seed_uuid(f"bench/discovery-flow/{number}"),
-            flow_name=name, status="completed", assessment_ready=True, completed_at=updated_at,
-            **discovery_progress(100.0), **timestamps,
-        ))
+        masters.append(
+            master_flow_row(
+                BENCH_TENANT,
+                id=seed_uuid(f"bench/flow-row/{number}"),
+                flow_id=_flow_id(number),
+                flow_name=name,
+                flow_status="completed",
+                **timestamps,
+            )
+        )
+        imports.append(
+            data_import_row(
+                BENCH_TENANT,
+                id=_import_id(number),
+                master_flow_id=_flow_id(number),
+                import_name=f"Bench CMDB export {number + 1}",
+                filename=f"bench-{number + 1:06d}.csv",
+                file_size=512 + 190 * records,
+                total_records=records,
+                processed_records=records,
+                **timestamps,
+            )
+        )
+        discoveries.append(
+            discovery_flow_row(
+                BENCH_TENANT,
+                master_flow_id=_flow_id(number),
+                data_import_id=_import_id(number),
+                id=seed_uuid(f"bench/discovery/{number}"),
+                flow_id=seed_uuid(f"bench/discovery-flow/{number}"),
+                flow_name=name,
+                status="completed",
+                assessment_ready=True,
+                completed_at=updated_at,
+                **discovery_progress(100.0),
+                **timestamps,
+            )
+        )
     await insert_rows(connection, master_flows, masters)
     await insert_rows(connection, data_imports, imports)
     await insert_rows(connection, discovery_flows, discoveries)
@@ -112,15 +135,11 @@ def _record_tuples(rng: random.Random, numbers: range, records: int) -> Iterator
             yield import_id, client, engagement, row_number, raw_data
 
 
-async def _copy_records(
-    driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], count: int, progress: _Progress
-) -> None:
+async def _copy_records(driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], count: int, progress: _Progress) -> None:
     """COPY the `count` rows of `rows` in chunks; each is generated while the server takes it in."""
     for first in range(0, count, _RECORDS_PER_COPY):
         size = min(_RECORDS_PER_COPY, count - first)
-        await driver.copy_records_to_table(
-            raw_import_records.name, records=islice(rows, size), columns=_RECORD_COLUMNS, schema_name=schema
-        )
+        await driver.copy_records_to_table(raw_import_records.name, records=islice(rows, size), columns=_RECORD_COLUMNS, schema_name=schema)
         progress.advance(size)
 
 

@@ -18,9 +18,15 @@ PEOPLE = ("anna.keller", "raj.patel", "lena.vogel", "tom.becker", "mei.lin", "om
 """User names for owners and flow creators; callers append `@example.com`."""
 
 _APPLICATIONS = (
-    ("Order Management", "ord"), ("Payments Gateway", "pay"), ("HR Portal", "hrp"),
-    ("Data Warehouse", "dwh"), ("Customer Portal", "cus"), ("Inventory Service", "inv"),
-    ("Identity Provider", "idp"), ("Reporting", "rpt"), ("Logistics Tracker", "lgx"),
+    ("Order Management", "ord"),
+    ("Payments Gateway", "pay"),
+    ("HR Portal", "hrp"),
+    ("Data Warehouse", "dwh"),
+    ("Customer Portal", "cus"),
+    ("Inventory Service", "inv"),
+    ("Identity Provider", "idp"),
+    ("Reporting", "rpt"),
+    ("Logistics Tracker", "lgx"),
     ("Email Relay", "mta"),
 )
 _ROLES = ("app", "db", "web", "batch", "cache")

@@ -12,7 +12,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -49,7 +49,7 @@ __all__ = [
 
 _NAMESPACE = UUID("6f1c9a52-3d4e-4b8a-9c71-0e2f5a7d8b13")
 _SEED = "flowgate-demo"
-BASE_TIME = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
 def seed_uuid(name: str) -> UUID:
@@ -118,125 +118,279 @@ class _Discovery:
 
 
 _FLOWS: tuple[tuple[Tenant, tuple[_Flow, ...]], ...] = (
-    (DEMO_TENANT, (
-        _Flow("fra-discovery", "discovery", "running", "Discovery: Frankfurt DC1 CMDB"),
-        _Flow("ams-discovery", "discovery", "completed", "Discovery: Amsterdam asset inventory"),
-        # Trap 3: this master row's `id` is the `id` of the import "dal-cmdb".
-        _Flow("net-discovery", "discovery", "failed", "Discovery: network scan", row_id=_import_id("dal-cmdb")),
-        _Flow("apps-discovery", "discovery", "paused", "Discovery: business application catalogue"),
-        _Flow("dal-discovery", "discovery", "waiting_for_approval", "Discovery: Dallas DC1 CMDB"),
-        _Flow("sheet-discovery", "discovery", "processing", "Discovery: spreadsheet upload (beta)"),
-        _Flow("upload-discovery", "discovery", "initialized", "Discovery: awaiting upload"),
-        # No discovery row in any tenant: `discovery` is null.
-        _Flow("idle-discovery", "discovery", "initialized", "Discovery: Singapore DC3 (not started)"),
-        # Unknown status; its only discovery row belongs to OTHER_TENANT, so `discovery` is null.
-        _Flow("mainframe-discovery", "discovery", "stalled", "Discovery: legacy mainframe"),
-        _Flow("dup-discovery", "discovery", "cancelled", "Discovery: duplicate CMDB upload"),
-        _Flow("pilot-discovery", "discovery", "completed", "Discovery: 2025 pilot batch"),
-        _Flow("fra-assessment", "assessment", "active", "Assessment: Frankfurt DC1", parent="fra-discovery"),
-        _Flow("fra-collection", "collection", "processing", "Collection: Frankfurt DC1 owner questionnaires", parent="fra-discovery"),
-        _Flow("fra-planning", "planning", "waiting_for_approval", "Planning: Frankfurt DC1 move waves", parent="fra-assessment"),
-        _Flow("ams-assessment", "assessment", "completed", "Assessment: Amsterdam", parent="ams-discovery"),
-        _Flow("net-assessment", "assessment", "failed", "Assessment: network dependencies"),
-        _Flow("dal-collection", "collection", "paused", "Collection: Dallas server owners"),
-        _Flow("sin-collection", "collection", "initialized", "Collection: Singapore licences"),
-        _Flow("ams-planning", "planning", "completed", "Planning: Amsterdam move groups", parent="ams-assessment"),
-        _Flow("dal-planning", "planning", "active", "Planning: Dallas wave sequencing"),
-        # Trap 4: this master row's `id` is DEMO_FLOW_ID, the `flow_id` of "fra-discovery".
-        _Flow("wave1-execution", "execution", "running", "Execution: wave 1 (Amsterdam)", parent="ams-planning", row_id=DEMO_FLOW_ID),
-        _Flow("wave2-execution", "execution", "failed", "Execution: wave 2 rehearsal"),
-        _Flow("wave3-execution", "execution", "cancelled", "Execution: wave 3 (withdrawn)"),
-        _Flow("orders-modernize", "modernize", "active", "Modernize: order service to containers"),
-        _Flow("portal-modernize", "modernize", "initialized", "Modernize: customer portal to PaaS"),
-        _Flow("ri-finops", "finops", "processing", "FinOps: reserved instance review"),
-        _Flow("q4-finops", "finops", "completed", "FinOps: Q4 right-sizing"),
-        _Flow("ams-observability", "observability", "running", "Observability: post-migration monitoring"),
-        _Flow("fra-decommission", "decommission", "waiting_for_approval", "Decommission: Frankfurt DC1 racks"),
-        _Flow("ams-decommission", "decommission", "cancelled", "Decommission: Amsterdam storage array"),
-        # Unknown flow type.
-        _Flow("v1-legacy", "legacy_migration", "active", "Legacy migration (imported from v1)"),
-    )),
-    (OTHER_TENANT, (
-        _Flow("sap-discovery", "discovery", "active", "Discovery: SAP ECC hosts"),
-        _Flow("sap-assessment", "assessment", "initialized", "Assessment: SAP ECC", parent="sap-discovery"),
-        _Flow("sap-planning", "planning", "paused", "Planning: SAP cut-over"),
-    )),
-    (THIRD_TENANT, (
-        _Flow("globex-discovery", "discovery", "completed", "Discovery: Globex primary site"),
-        _Flow("globex-execution", "execution", "running", "Execution: Globex landing zone", parent="globex-discovery"),
-        _Flow("globex-finops", "finops", "active", "FinOps: Globex budgets"),
-    )),
+    (
+        DEMO_TENANT,
+        (
+            _Flow("fra-discovery", "discovery", "running", "Discovery: Frankfurt DC1 CMDB"),
+            _Flow("ams-discovery", "discovery", "completed", "Discovery: Amsterdam asset inventory"),
+            # Trap 3: this master row's `id` is the `id` of the import "dal-cmdb".
+            _Flow("net-discovery", "discovery", "failed", "Discovery: network scan", row_id=_import_id("dal-cmdb")),
+            _Flow("apps-discovery", "discovery", "paused", "Discovery: business application catalogue"),
+            _Flow("dal-discovery", "discovery", "waiting_for_approval", "Discovery: Dallas DC1 CMDB"),
+            _Flow("sheet-discovery", "discovery", "processing", "Discovery: spreadsheet upload (beta)"),
+            _Flow("upload-discovery", "discovery", "initialized", "Discovery: awaiting upload"),
+            # No discovery row in any tenant: `discovery` is null.
+            _Flow("idle-discovery", "discovery", "initialized", "Discovery: Singapore DC3 (not started)"),
+            # Unknown status; its only discovery row belongs to OTHER_TENANT, so `discovery` is null.
+            _Flow("mainframe-discovery", "discovery", "stalled", "Discovery: legacy mainframe"),
+            _Flow("dup-discovery", "discovery", "cancelled", "Discovery: duplicate CMDB upload"),
+            _Flow("pilot-discovery", "discovery", "completed", "Discovery: 2025 pilot batch"),
+            _Flow("fra-assessment", "assessment", "active", "Assessment: Frankfurt DC1", parent="fra-discovery"),
+            _Flow("fra-collection", "collection", "processing", "Collection: Frankfurt DC1 owner questionnaires", parent="fra-discovery"),
+            _Flow("fra-planning", "planning", "waiting_for_approval", "Planning: Frankfurt DC1 move waves", parent="fra-assessment"),
+            _Flow("ams-assessment", "assessment", "completed", "Assessment: Amsterdam", parent="ams-discovery"),
+            _Flow("net-assessment", "assessment", "failed", "Assessment: network dependencies"),
+            _Flow("dal-collection", "collection", "paused", "Collection: Dallas server owners"),
+            _Flow("sin-collection", "collection", "initialized", "Collection: Singapore licences"),
+            _Flow("ams-planning", "planning", "completed", "Planning: Amsterdam move groups", parent="ams-assessment"),
+            _Flow("dal-planning", "planning", "active", "Planning: Dallas wave sequencing"),
+            # Trap 4: this master row's `id` is DEMO_FLOW_ID, the `flow_id` of "fra-discovery".
+            _Flow("wave1-execution", "execution", "running", "Execution: wave 1 (Amsterdam)", parent="ams-planning", row_id=DEMO_FLOW_ID),
+            _Flow("wave2-execution", "execution", "failed", "Execution: wave 2 rehearsal"),
+            _Flow("wave3-execution", "execution", "cancelled", "Execution: wave 3 (withdrawn)"),
+            _Flow("orders-modernize", "modernize", "active", "Modernize: order service to containers"),
+            _Flow("portal-modernize", "modernize", "initialized", "Modernize: customer portal to PaaS"),
+            _Flow("ri-finops", "finops", "processing", "FinOps: reserved instance review"),
+            _Flow("q4-finops", "finops", "completed", "FinOps: Q4 right-sizing"),
+            _Flow("ams-observability", "observability", "running", "Observability: post-migration monitoring"),
+            _Flow("fra-decommission", "decommission", "waiting_for_approval", "Decommission: Frankfurt DC1 racks"),
+            _Flow("ams-decommission", "decommission", "cancelled", "Decommission: Amsterdam storage array"),
+            # Unknown flow type.
+            _Flow("v1-legacy", "legacy_migration", "active", "Legacy migration (imported from v1)"),
+        ),
+    ),
+    (
+        OTHER_TENANT,
+        (
+            _Flow("sap-discovery", "discovery", "active", "Discovery: SAP ECC hosts"),
+            _Flow("sap-assessment", "assessment", "initialized", "Assessment: SAP ECC", parent="sap-discovery"),
+            _Flow("sap-planning", "planning", "paused", "Planning: SAP cut-over"),
+        ),
+    ),
+    (
+        THIRD_TENANT,
+        (
+            _Flow("globex-discovery", "discovery", "completed", "Discovery: Globex primary site"),
+            _Flow("globex-execution", "execution", "running", "Execution: Globex landing zone", parent="globex-discovery"),
+            _Flow("globex-finops", "finops", "active", "FinOps: Globex budgets"),
+        ),
+    ),
 )
 
 _IMPORTS: tuple[tuple[Tenant, tuple[_Import, ...]], ...] = (
-    (DEMO_TENANT, (
-        # Traps 1 and 2: the import DEMO_FLOW_ID's discovery row links.  It is older than
-        # "fra-reupload", and its denormalised master_flow_id names another flow.
-        _Import("fra-cmdb", "cmdb", "completed", 1200, "Frankfurt DC1 CMDB export", "fra-dc1-cmdb.csv",
-                "ServiceNow", "FRA-DC1", hours=1, master_flow="dal-discovery"),
-        _Import("ams-assets", "asset_inventory", "completed", 600, "Amsterdam asset inventory", "ams-dc2-assets.xlsx",
-                "Device42", "AMS-DC2", hours=7, master_flow="ams-discovery"),
-        _Import("net-scan", "network_data", "failed", 300, "Network scan", "netscan-2026-01.json", "SolarWinds",
-                "FRA-DC1", hours=13, master_flow="net-discovery", invalid_share=0.2,
-                error_message="Validation stopped: more than 15% of the rows are invalid."),
-        # Trap 3: this import's `id` is the `flow_id` of the master flow "ams-discovery",
-        # whose discovery row links "ams-assets", not this import.
-        _Import("ams-apps", "business_apps", "processing", 200, "Business application catalogue", "apps.csv", "LeanIX",
-                "AMS-DC2", hours=19, master_flow="apps-discovery", id=_flow_id("ams-discovery")),
-        _Import("dal-cmdb", "cmdb", "validating", 400, "Dallas DC1 CMDB export", "dal-dc1-cmdb.csv", "ServiceNow",
-                "DAL-DC1", hours=25, master_flow="dal-discovery"),
-        # Unknown import type and status.
-        _Import("sheet-upload", "spreadsheet_v2", "quarantined", 100, "Server list (new spreadsheet format)",
-                "servers-v2.xlsx", "Excel", "SIN-DC3", hours=31, master_flow="sheet-discovery", invalid_share=0.3),
-        # Trap 2: claims "upload-discovery" through master_flow_id, but that flow's
-        # discovery row has data_import_id NULL, so the flow has no import.
-        _Import("pending-upload", "asset_inventory", "pending", 0, "Singapore asset inventory", "sin-dc3-assets.csv",
-                "Device42", "SIN-DC3", hours=37, master_flow="upload-discovery"),
-        _Import("dup-cmdb", "cmdb", "cancelled", 40, "Frankfurt DC1 CMDB export (duplicate)", "fra-dc1-cmdb (1).csv",
-                "ServiceNow", "FRA-DC1", hours=55, master_flow="dup-discovery"),
-        _Import("pilot-raw", "direct_raw_data", "archived", 80, "Pilot batch (API)", "pilot.json", "Migration API",
-                "AMS-DC2", hours=61, master_flow="pilot-discovery"),
-        # Traps 1 and 2: the NEWEST import of DEMO_TENANT is direct_raw_data, and its
-        # denormalised master_flow_id is DEMO_FLOW_ID; no discovery row links it.
-        _Import("fra-reupload", "direct_raw_data", "processed", 150, "Frankfurt DC1 re-upload (API)", "fra-dc1.json",
-                "Migration API", "FRA-DC1", hours=24 * 30, master_flow="fra-discovery"),
-    )),
-    (OTHER_TENANT, (
-        _Import("sap-cmdb", "cmdb", "completed", 300, "SAP ECC host list", "sap-hosts.csv", "ServiceNow", "FRA-DC1",
-                hours=200, master_flow="sap-discovery"),
-        _Import("mainframe-assets", "asset_inventory", "discovery_initiated", 120, "Mainframe LPAR inventory",
-                "lpars.csv", "IBM Z Insights", "FRA-DC1", hours=206),
-    )),
-    (THIRD_TENANT, (
-        _Import("globex-cmdb", "cmdb", "completed", 250, "Globex CMDB export", "globex-cmdb.csv", "BMC Helix",
-                "DAL-DC1", hours=212, master_flow="globex-discovery"),
-    )),
+    (
+        DEMO_TENANT,
+        (
+            # Traps 1 and 2: the import DEMO_FLOW_ID's discovery row links.  It is older than
+            # "fra-reupload", and its denormalised master_flow_id names another flow.
+            _Import(
+                "fra-cmdb",
+                "cmdb",
+                "completed",
+                1200,
+                "Frankfurt DC1 CMDB export",
+                "fra-dc1-cmdb.csv",
+                "ServiceNow",
+                "FRA-DC1",
+                hours=1,
+                master_flow="dal-discovery",
+            ),
+            _Import(
+                "ams-assets",
+                "asset_inventory",
+                "completed",
+                600,
+                "Amsterdam asset inventory",
+                "ams-dc2-assets.xlsx",
+                "Device42",
+                "AMS-DC2",
+                hours=7,
+                master_flow="ams-discovery",
+            ),
+            _Import(
+                "net-scan",
+                "network_data",
+                "failed",
+                300,
+                "Network scan",
+                "netscan-2026-01.json",
+                "SolarWinds",
+                "FRA-DC1",
+                hours=13,
+                master_flow="net-discovery",
+                invalid_share=0.2,
+                error_message="Validation stopped: more than 15% of the rows are invalid.",
+            ),
+            # Trap 3: this import's `id` is the `flow_id` of the master flow "ams-discovery",
+            # whose discovery row links "ams-assets", not this import.
+            _Import(
+                "ams-apps",
+                "business_apps",
+                "processing",
+                200,
+                "Business application catalogue",
+                "apps.csv",
+                "LeanIX",
+                "AMS-DC2",
+                hours=19,
+                master_flow="apps-discovery",
+                id=_flow_id("ams-discovery"),
+            ),
+            _Import(
+                "dal-cmdb",
+                "cmdb",
+                "validating",
+                400,
+                "Dallas DC1 CMDB export",
+                "dal-dc1-cmdb.csv",
+                "ServiceNow",
+                "DAL-DC1",
+                hours=25,
+                master_flow="dal-discovery",
+            ),
+            # Unknown import type and status.
+            _Import(
+                "sheet-upload",
+                "spreadsheet_v2",
+                "quarantined",
+                100,
+                "Server list (new spreadsheet format)",
+                "servers-v2.xlsx",
+                "Excel",
+                "SIN-DC3",
+                hours=31,
+                master_flow="sheet-discovery",
+                invalid_share=0.3,
+            ),
+            # Trap 2: claims "upload-discovery" through master_flow_id, but that flow's
+            # discovery row has data_import_id NULL, so the flow has no import.
+            _Import(
+                "pending-upload",
+                "asset_inventory",
+                "pending",
+                0,
+                "Singapore asset inventory",
+                "sin-dc3-assets.csv",
+                "Device42",
+                "SIN-DC3",
+                hours=37,
+                master_flow="upload-discovery",
+            ),
+            _Import(
+                "dup-cmdb",
+                "cmdb",
+                "cancelled",
+                40,
+                "Frankfurt DC1 CMDB export (duplicate)",
+                "fra-dc1-cmdb (1).csv",
+                "ServiceNow",
+                "FRA-DC1",
+                hours=55,
+                master_flow="dup-discovery",
+            ),
+            _Import(
+                "pilot-raw",
+                "direct_raw_data",
+                "archived",
+                80,
+                "Pilot batch (API)",
+                "pilot.json",
+                "Migration API",
+                "AMS-DC2",
+                hours=61,
+                master_flow="pilot-discovery",
+            ),
+            # Traps 1 and 2: the NEWEST import of DEMO_TENANT is direct_raw_data, and its
+            # denormalised master_flow_id is DEMO_FLOW_ID; no discovery row links it.
+            _Import(
+                "fra-reupload",
+                "direct_raw_data",
+                "processed",
+                150,
+                "Frankfurt DC1 re-upload (API)",
+                "fra-dc1.json",
+                "Migration API",
+                "FRA-DC1",
+                hours=24 * 30,
+                master_flow="fra-discovery",
+            ),
+        ),
+    ),
+    (
+        OTHER_TENANT,
+        (
+            _Import(
+                "sap-cmdb",
+                "cmdb",
+                "completed",
+                300,
+                "SAP ECC host list",
+                "sap-hosts.csv",
+                "ServiceNow",
+                "FRA-DC1",
+                hours=200,
+                master_flow="sap-discovery",
+            ),
+            _Import(
+                "mainframe-assets",
+                "asset_inventory",
+                "discovery_initiated",
+                120,
+                "Mainframe LPAR inventory",
+                "lpars.csv",
+                "IBM Z Insights",
+                "FRA-DC1",
+                hours=206,
+            ),
+        ),
+    ),
+    (
+        THIRD_TENANT,
+        (
+            _Import(
+                "globex-cmdb",
+                "cmdb",
+                "completed",
+                250,
+                "Globex CMDB export",
+                "globex-cmdb.csv",
+                "BMC Helix",
+                "DAL-DC1",
+                hours=212,
+                master_flow="globex-discovery",
+            ),
+        ),
+    ),
 )
 
 _DISCOVERIES: tuple[tuple[Tenant, tuple[_Discovery, ...]], ...] = (
-    (DEMO_TENANT, (
-        # The platform's two-table pattern: the child's discovery_flows.flow_id is the master flow ID.
-        _Discovery("fra-discovery", "running", 40.0, "fra-cmdb", flow_id=DEMO_FLOW_ID),
-        _Discovery("ams-discovery", "completed", 100.0, "ams-assets"),
-        _Discovery("net-discovery", "failed", 20.0, "net-scan", error="Data validation failed: too many invalid rows."),
-        _Discovery("apps-discovery", "paused", 60.0, "ams-apps"),
-        _Discovery("dal-discovery", "active", 50.0, "dal-cmdb"),
-        # Unknown status.
-        _Discovery("sheet-discovery", "rehydrating", 20.0, "sheet-upload"),
-        # data_import_id NULL: `dataImport` is null.
-        _Discovery("upload-discovery", "initialized", 0.0, None),
-        _Discovery("dup-discovery", "cancelled", 20.0, "dup-cmdb"),
-        _Discovery("pilot-discovery", "archived", 100.0, "pilot-raw"),
-    )),
-    (OTHER_TENANT, (
-        _Discovery("sap-discovery", "running", 60.0, "sap-cmdb"),
-        # Cross-tenant: an OTHER_TENANT row bridging from DEMO_TENANT's "mainframe-discovery".
-        # It must show for neither tenant.
-        _Discovery("mainframe-discovery", "completed", 100.0, "mainframe-assets", name="Discovery: mainframe LPARs (SAP move)"),
-    )),
-    (THIRD_TENANT, (
-        _Discovery("globex-discovery", "completed", 100.0, "globex-cmdb"),
-    )),
+    (
+        DEMO_TENANT,
+        (
+            # The platform's two-table pattern: the child's discovery_flows.flow_id is the master flow ID.
+            _Discovery("fra-discovery", "running", 40.0, "fra-cmdb", flow_id=DEMO_FLOW_ID),
+            _Discovery("ams-discovery", "completed", 100.0, "ams-assets"),
+            _Discovery("net-discovery", "failed", 20.0, "net-scan", error="Data validation failed: too many invalid rows."),
+            _Discovery("apps-discovery", "paused", 60.0, "ams-apps"),
+            _Discovery("dal-discovery", "active", 50.0, "dal-cmdb"),
+            # Unknown status.
+            _Discovery("sheet-discovery", "rehydrating", 20.0, "sheet-upload"),
+            # data_import_id NULL: `dataImport` is null.
+            _Discovery("upload-discovery", "initialized", 0.0, None),
+            _Discovery("dup-discovery", "cancelled", 20.0, "dup-cmdb"),
+            _Discovery("pilot-discovery", "archived", 100.0, "pilot-raw"),
+        ),
+    ),
+    (
+        OTHER_TENANT,
+        (
+            _Discovery("sap-discovery", "running", 60.0, "sap-cmdb"),
+            # Cross-tenant: an OTHER_TENANT row bridging from DEMO_TENANT's "mainframe-discovery".
+            # It must show for neither tenant.
+            _Discovery("mainframe-discovery", "completed", 100.0, "mainframe-assets", name="Discovery: mainframe LPARs (SAP move)"),
+        ),
+    ),
+    (THIRD_TENANT, (_Discovery("globex-discovery", "completed", 100.0, "globex-cmdb"),)),
 )
 
 _PROCESSED_SHARE = {"completed": 1.0, "processed": 1.0, "archived": 1.0, "processing": 0.55, "failed": 0.4, "validating": 0.3}
@@ -287,20 +441,22 @@ def _record_rows(tenant: Tenant, spec: _Import, import_id: UUID, started_at: dat
         raw = cmdb_record(rng, row_number, datacenter=spec.datacenter)
         errors = corrupt_record(rng, raw) if rng.random() < spec.invalid_share else None
         processed = row_number <= processed_until
-        rows.append(raw_record_row(
-            tenant,
-            data_import_id=import_id,
-            row_number=row_number,
-            raw_data=raw,
-            id=seed_uuid(f"record/{spec.key}/{row_number}"),
-            cleansed_data=cleanse_record(raw) if processed and not errors else None,
-            validation_errors=errors or None,
-            processing_notes=("Rejected by data validation." if errors else "Normalised by data cleansing.") if processed else None,
-            is_processed=processed,
-            is_valid=not errors,
-            created_at=started_at,
-            processed_at=started_at + timedelta(milliseconds=40 * row_number) if processed else None,
-        ))
+        rows.append(
+            raw_record_row(
+                tenant,
+                data_import_id=import_id,
+                row_number=row_number,
+                raw_data=raw,
+                id=seed_uuid(f"record/{spec.key}/{row_number}"),
+                cleansed_data=cleanse_record(raw) if processed and not errors else None,
+                validation_errors=errors or None,
+                processing_notes=("Rejected by data validation." if errors else "Normalised by data cleansing.") if processed else None,
+                is_processed=processed,
+                is_valid=not errors,
+                created_at=started_at,
+                processed_at=started_at + timedelta(milliseconds=40 * row_number) if processed else None,
+            )
+        )
     return rows
 
 
@@ -346,22 +502,24 @@ def _discovery_rows(masters: dict[str, Row], imports: dict[str, Row]) -> list[Ro
         master = masters[spec.flow]
         progress = discovery_progress(spec.progress)
         finished = spec.status in ("completed", "archived")
-        rows.append(discovery_flow_row(
-            tenant,
-            master_flow_id=master["flow_id"],
-            data_import_id=imports[spec.data_import]["id"] if spec.data_import else None,
-            id=seed_uuid(f"discovery/{spec.flow}"),
-            flow_id=spec.flow_id or seed_uuid(f"discovery-flow/{spec.flow}"),
-            flow_name=spec.name or master["flow_name"],
-            status=spec.status,
-            **progress,
-            assessment_ready=spec.status == "completed",
-            error_message=spec.error,
-            error_phase=progress["current_phase"] if spec.error else None,
-            created_at=master["created_at"] + timedelta(minutes=2),
-            updated_at=master["updated_at"],
-            completed_at=master["updated_at"] if finished else None,
-        ))
+        rows.append(
+            discovery_flow_row(
+                tenant,
+                master_flow_id=master["flow_id"],
+                data_import_id=imports[spec.data_import]["id"] if spec.data_import else None,
+                id=seed_uuid(f"discovery/{spec.flow}"),
+                flow_id=spec.flow_id or seed_uuid(f"discovery-flow/{spec.flow}"),
+                flow_name=spec.name or master["flow_name"],
+                status=spec.status,
+                **progress,
+                assessment_ready=spec.status == "completed",
+                error_message=spec.error,
+                error_phase=progress["current_phase"] if spec.error else None,
+                created_at=master["created_at"] + timedelta(minutes=2),
+                updated_at=master["updated_at"],
+                completed_at=master["updated_at"] if finished else None,
+            )
+        )
     return rows
 
 

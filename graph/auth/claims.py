@@ -62,7 +62,7 @@ class TenantClaims:
     refusal is `Unauthenticated`.
     """
 
-    payload_keys = ("authorization",)
+    payload_keys: tuple[str, ...] = ("authorization",)
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -80,11 +80,11 @@ class TenantClaims:
             return tenant
         if self._settings.trusted_tenant_headers:
             try:
-                tenant = tenant_headers(headers)
+                from_headers = tenant_headers(headers)
             except ValueError as error:
                 raise Unauthenticated(str(error)) from None
-            if tenant is not None:
-                return tenant
+            if from_headers is not None:
+                return from_headers
         raise Unauthenticated("Authentication is required: send 'Authorization: Bearer <token>'.")
 
     def expires_at(self, headers: Mapping[str, str]) -> float | None:

@@ -49,7 +49,7 @@ def _verified_login(token: str, secret: str) -> tuple[UUID, int]:
 class PlatformLogin:
     """AUTH_MODE=platform (see the module docstring)."""
 
-    payload_keys = ("authorization", *TENANT_HEADERS)
+    payload_keys: tuple[str, ...] = ("authorization", *TENANT_HEADERS)
 
     def __init__(self, settings: Settings) -> None:
         self._secret = settings.jwt_secret

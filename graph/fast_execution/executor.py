@@ -24,28 +24,35 @@ recorded, or, when non-null, nulls the nearest nullable ancestor.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
+from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     Undefined,
 )
-from graphql.execution.collect_fields import FieldDetailsList
-from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path
-from graphql.pyutils.gather_with_cancel import gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from graph.compat import (
+    FieldDetailsList,
+    Path,
+    StockExecutionContext,
+    gather_with_cancel,
+    get_argument_values,
+    withdraw_errors,
+)
 from graph.fast_execution.plan import (
     BATCHED,
     COMPOSITE,
     LEAF,
     OTHER,
+    BatchResolver,
     FieldKind,
     Step,
     completes_as_objects,
@@ -90,11 +97,11 @@ class _Failed:
         self.error = error
 
 
-
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(StockExecutionContext):
     """graphql-core's executor with concrete objects completed level by level."""
 
-    _kinds: ClassVar[dict[tuple[str, str], FieldKind]] = {}
+    # Per schema: two schemas in one process may name the same type and field with different resolvers.
+    _kinds: ClassVar[WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], FieldKind]]] = WeakKeyDictionary()
     _plans: ClassVar[PlanCache] = PlanCache()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -127,13 +134,18 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if cached is not None:
             return cached[1]
         steps = []
+        kinds = self._kinds.get(self.schema)
+        if kinds is None:
+            kinds = self._kinds[self.schema] = {}
         for name, field_details_list in grouped_field_set.items():
             field_name = field_details_list[0].node.name.value
             field_def = self.schema.get_field(parent_type, field_name)
+            if field_def is None:  # not in the schema: graphql-core leaves the key out as well
+                continue
             key = (parent_type.name, field_name)
-            field = self._kinds.get(key)
+            field = kinds.get(key)
             if field is None:
-                field = self._kinds[key] = field_kind(field_def)
+                field = kinds[key] = field_kind(field_def)
             if field.kind in (LEAF, COMPOSITE) and field_details_list[0].node.arguments:
                 field = FieldKind(OTHER)
             steps.append(Step(name, field, field_def, field_details_list))
@@ -188,9 +200,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if propagated is not None and failed[index] is None:
             failed[index] = propagated
 
-    def _propagated(
-        self, error: Exception, return_type: GraphQLOutputType, field_details_list: FieldDetailsList, path: Path
-    ) -> GraphQLError | None:
+    def _propagated(self, error: Exception, return_type: GraphQLOutputType, field_details_list: FieldDetailsList, path: Path) -> GraphQLError | None:
         """Record `error` for the field at `path`; the located error if it must propagate (non-null)."""
         try:
             self.handle_field_error(error, return_type, field_details_list, path)
@@ -217,14 +227,19 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         named, non_null = unwrap(return_type)
         object_type = concrete_object(named)
         item_type, items_non_null = object_list_item(named)
-        sources, source_paths, slots = [], [], []
+        sources: list[Any] = []
+        source_paths: list[Path] = []
+        slots: list[tuple[int, int | None]] = []
+        list_failures: dict[int, dict[int, GraphQLError | None]] = {}
         for index, value in enumerate(values):
             if value is None or isinstance(value, Exception):
                 if value is None and not non_null:
                     targets[index][key] = None
                     continue
-                error = value if value is not None else TypeError(
-                    f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}."
+                error = (
+                    value
+                    if value is not None
+                    else TypeError(f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}.")
                 )
                 self._fail(error, return_type, field_details_list, paths[index], failed, index)
                 targets[index][key] = None
@@ -244,19 +259,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             items: list[Any] = [None] * len(value)
             targets[index][key] = items
             for position, item in enumerate(value):
-                item_path = Path(paths[index], position, None)
                 if item is None:
                     if items_non_null:
-                        error = TypeError(f"Cannot return null for non-nullable list items of type {item_type}.")
-                        failed_item = self._propagated(error, GraphQLNonNull(item_type), field_details_list, item_path)
-                        self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
+                        list_failures.setdefault(index, {})[position] = None
                     continue
                 sources.append(item)
-                source_paths.append(item_path)
+                source_paths.append(Path(paths[index], position, None))
                 slots.append((index, position))
         if not sources:
+            self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed)
             return None
-        child_type = object_type or item_type
+        child_type = cast(GraphQLObjectType, object_type or item_type)  # sources come from one or the other
         sub_fields = self.collect_subfields(child_type, field_details_list)[0]
         completed = self._execute_many(child_type, sources, source_paths, sub_fields, position_context)
 
@@ -268,11 +281,13 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         child = None
                     targets[index][key] = child
                 elif isinstance(child, _Failed):
-                    item = GraphQLNonNull(item_type) if items_non_null else item_type
-                    failed_item = self._propagated(child.error, item, field_details_list, child_path)
-                    self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
-                elif targets[index][key] is not None:
+                    if items_non_null:
+                        list_failures.setdefault(index, {})[position] = child.error
+                    else:  # a nullable item: null, with its error
+                        self._propagated(child.error, child_type, field_details_list, child_path)
+                else:
                     targets[index][key][position] = child
+            self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed)
 
         if not isinstance(completed, list):
 
@@ -282,6 +297,33 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return await_and_place()
         place(completed)
         return None
+
+    def _fail_lists(
+        self,
+        list_failures: dict[int, dict[int, GraphQLError | None]],
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        paths: list[Path],
+        targets: list[Any],
+        key: Any,
+        failed: list[GraphQLError | None],
+    ) -> None:
+        """Null each `[T!]` list with a failed item, as graphql-core's item-by-item completion does.
+
+        `list_failures[i]` maps positions in list i to the item's propagating
+        error (None for a null item).  graphql-core stops at the first failed
+        item, so only its error counts: what items after it recorded is
+        withdrawn, as graphql-core would never have completed them.
+        """
+        item_type = cast(GraphQLObjectType, object_list_item(unwrap(return_type)[0])[0])  # a list of objects here
+        for index, failures in list_failures.items():
+            position = min(failures)
+            error = failures[position] or TypeError(
+                f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}."
+            )
+            withdraw_errors(self, paths[index].as_list(), after=position)
+            failed_item = self._propagated(error, GraphQLNonNull(item_type), field_details_list, Path(paths[index], position, None))
+            self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
 
     def _propagate_item(
         self,
@@ -309,24 +351,29 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> list[Any] | Awaitable[list[Any]]:
         """The response objects of `sources`, one selection set, completed together.
 
-        Each result is a dict, or `_Failed` when a non-null field failed.
+        Each result is a dict, or `_Failed` when a non-null field failed.  As in
+        graphql-core, once a field of an object fails that way, the object's
+        later fields are not resolved, and its fields awaiting are dropped.
         """
         compiled = self._compiled(parent_type, grouped_field_set)
         new_result = compiled.template.copy
         level = _Level(parent_type, sources, paths, [new_result() for _ in sources], [None] * len(sources), [], position_context)
         slow = compiled.fill_leaves(sources, level.results) if compiled.fill_leaves else ()
+        failed = level.failed
         for step in compiled.steps:
             kind = step.field.kind
             if kind == LEAF:
                 for index in slow:
-                    self._leaf(step, level, index)
+                    if failed[index] is None:
+                        self._leaf(step, level, index)
             elif kind == COMPOSITE:
                 self._composite(step, level)
             elif kind == BATCHED:
                 level.pending.append(self._batch(step, level))
             else:
                 for index in range(len(sources)):
-                    self._execute_other(step, level, index)
+                    if failed[index] is None:
+                        self._execute_other(step, level, index)
 
         if not level.pending:
             return level.outcome()
@@ -347,7 +394,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             values = [read(source) for source in level.sources]
         except Exception:  # noqa: BLE001 - the stock path reports it
             for index in range(len(level.sources)):
-                self._execute_other(step, level, index)
+                if level.failed[index] is None:
+                    self._execute_other(step, level, index)
             return
         if (awaiting := self._complete_step(step, level, values)) is not None:
             level.pending.append(awaiting)
@@ -366,7 +414,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return
         else:
             try:
-                serialized = field.serialize(value)
+                serialized = cast(Callable[[Any], Any], field.serialize)(value)  # every LEAF has one
             except Exception:  # noqa: BLE001 - the stock path reports it
                 serialized = Undefined
             if serialized is not None and serialized is not Undefined:
@@ -393,6 +441,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         elif self.is_awaitable(value):
 
             async def settle() -> None:
+                if failed[index] is not None:  # a later field failed the object: graphql-core never awaits this one
+                    if inspect.iscoroutine(value):
+                        value.close()
+                    return
                 try:
                     results[index][step.name] = await value
                 except GraphQLError as error:
@@ -409,15 +461,44 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 step.field_def, step.field_details_list[0].node, self.variable_values, hide_suggestions=self.hide_suggestions
             )
             selection = Selection([details.node for details in step.field_details_list], self.fragment_definitions)
-            values = await step.field.batch(level.sources, self.context_value, arguments, selection)
+            batch = cast(BatchResolver, step.field.batch)  # every BATCHED field has one
+            values = await batch(level.sources, self.context_value, arguments, selection)
         except Exception as error:  # noqa: BLE001 - every source's field fails alike
             values = [error] * len(level.sources)
         if (awaiting := self._complete_step(step, level, values)) is not None:
             await awaiting
 
     def _complete_step(self, step: Step, level: _Level, values: list[Any]) -> Awaitable[None] | None:
-        """Complete one composite field's values for every object of the level; an awaitable if that is asynchronous."""
-        field_paths = [Path(path, step.name, level.parent_type.name) for path in level.paths]
-        return self._complete_values(
-            step.field_def.type, step.field_details_list, field_paths, values, level.results, step.name, level.failed, level.position_context
+        """Complete one composite field's values for every object of the level not failed yet; an awaitable if that is asynchronous."""
+        failed = level.failed
+        live = [index for index, error in enumerate(failed) if error is None]
+        if len(live) == len(failed):
+            field_paths = [Path(path, step.name, level.parent_type.name) for path in level.paths]
+            return self._complete_values(
+                step.field_def.type, step.field_details_list, field_paths, values, level.results, step.name, failed, level.position_context
+            )
+        live_failed: list[GraphQLError | None] = [None] * len(live)
+        completing = self._complete_values(
+            step.field_def.type,
+            step.field_details_list,
+            [Path(level.paths[index], step.name, level.parent_type.name) for index in live],
+            [values[index] for index in live],
+            [level.results[index] for index in live],
+            step.name,
+            live_failed,
+            level.position_context,
         )
+
+        def merge() -> None:
+            for index, error in zip(live, live_failed, strict=True):
+                failed[index] = failed[index] or error
+
+        if completing is None:
+            merge()
+            return None
+
+        async def await_and_merge() -> None:
+            await completing
+            merge()
+
+        return await_and_merge()

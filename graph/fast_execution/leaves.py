@@ -28,7 +28,8 @@ LeafFiller = Callable[[Sequence[Any], list[dict[str, Any]]], list[int]]
 def _statements(number: int, step: Step) -> list[str]:
     """The statements filling one leaf; `raise SLOW` hands the object to the generic path."""
     field = step.field
-    assert field.attribute.isidentifier()  # a strawberry python_name, so safe in source
+    if not field.attribute.isidentifier():  # it goes into generated source: a Python name, nothing else
+        raise ValueError(f"Not a Python attribute name: {field.attribute!r}.")
     read = f"method_{number}(source)" if field.method is not None else f"source.{field.attribute}"
     if field.passes is not None:
         check = [f"if not ({field.passes}): raise SLOW"]
@@ -47,22 +48,25 @@ def leaf_filler(steps: Sequence[Step]) -> LeafFiller | None:
     if not leaves:
         return None
     body = [line for number, step in enumerate(leaves) for line in _statements(number, step)]
-    source = "\n".join([
-        "def fill(sources, results):",
-        "    slow = []",
-        "    for index, source in enumerate(sources):",
-        "        result = results[index]",
-        "        try:",
-        *(" " * 12 + line for line in body),
-        "        except Exception:",
-        "            slow.append(index)",
-        "    return slow",
-    ])
+    source = "\n".join(
+        [
+            "def fill(sources, results):",
+            "    slow = []",
+            "    for index, source in enumerate(sources):",
+            "        result = results[index]",
+            "        try:",
+            *(" " * 12 + line for line in body),
+            "        except Exception:",
+            "            slow.append(index)",
+            "    return slow",
+        ]
+    )
     namespace: dict[str, Any] = {"SLOW": _Slow(), "Undefined": Undefined}
     namespace.update((f"serialize_{number}", step.field.serialize) for number, step in enumerate(leaves))
     namespace.update((f"method_{number}", step.field.method) for number, step in enumerate(leaves))
     exec(compile(source, f"<leaves of {', '.join(step.name for step in leaves)}>", "exec"), namespace)  # noqa: S102
-    return namespace["fill"]
+    fill: LeafFiller = namespace["fill"]
+    return fill
 
 
 class _Slow(Exception):

@@ -20,8 +20,8 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
 )
-from graphql.execution.collect_fields import FieldDetailsList
 
+from graph.compat import FieldDetailsList, enum_class, is_default_resolver, plain_method, strawberry_definition
 from graph.selection import Selection
 
 __all__ = [
@@ -89,7 +89,7 @@ class Step:
 
     name: str
     field: FieldKind
-    field_def: GraphQLField | None
+    field_def: GraphQLField
     field_details_list: FieldDetailsList
 
 
@@ -121,8 +121,7 @@ def _serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], An
     A member the lookup does not know gives None, which sends the value down the stock path.
     (Built-in scalars need no shortcut here: their values pass unchanged by `_PASSES`.)
     """
-    wrapped = getattr(leaf, "wrapped_cls", None)
-    if isinstance(leaf, GraphQLEnumType) and wrapped is not None:
+    if isinstance(leaf, GraphQLEnumType) and (wrapped := enum_class(leaf)) is not None:
         names = {member: name for name, value in leaf.values.items() for member in wrapped if member.value == value.value}
         return names.get
     return leaf.serialize
@@ -138,28 +137,17 @@ _PASSES = {
 
 
 def field_kind(field_def: GraphQLField | None) -> FieldKind:
-    definition = field_def.extensions.get("strawberry-definition") if field_def else None
-    if definition is None:
+    definition = strawberry_definition(field_def)
+    if field_def is None or definition is None:
         return FieldKind(OTHER)
     named, non_null = unwrap(field_def.type)
     batch = (definition.metadata or {}).get(_BATCH)
     if batch is not None and completes_as_objects(field_def.type):
         return FieldKind(BATCHED, non_null=non_null, batch=batch)
-    method = _plain_method(definition)
-    plain = not field_def.args and getattr(field_def.resolve, "_is_default", False) and definition.is_basic_field
+    method = plain_method(definition)
+    plain = not field_def.args and is_default_resolver(field_def) and definition.is_basic_field
     if (plain or method) and isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
         return FieldKind(LEAF, definition.python_name, _serializer(named), non_null, passes=_PASSES.get(named.name), method=method)
     if (plain or method) and completes_as_objects(field_def.type):
         return FieldKind(COMPOSITE, definition.python_name, non_null=non_null, method=method)
     return FieldKind(OTHER)
-
-
-def _plain_method(definition: Any) -> Callable[[Any], Any] | None:
-    """The function of a resolver that takes only the object (as `self` or `root`), synchronous, without extensions or permissions."""
-    resolver = definition.base_resolver
-    if resolver is None or resolver.is_async or resolver.arguments or definition.extensions or definition.permission_classes:
-        return None
-    if resolver.info_parameter is not None or (resolver.root_parameter is None) == (resolver.self_parameter is None):
-        return None
-    return resolver.wrapped_func
-

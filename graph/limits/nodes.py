@@ -46,6 +46,7 @@ An estimate, not a bound: these lists hold a handful of items in practice
 (`phases` exactly five, `childFlows` the few flows one flow starts).
 """
 
+
 def _page_size(arguments: Mapping[str, Any]) -> int:
     """The larger of `first` and `last` (negative counts as 0), or the default page when both are null."""
     sizes = [value for name in _PAGE_ARGUMENTS if isinstance(value := arguments.get(name), int)]
@@ -95,9 +96,7 @@ class NodeCount:
 
         def evaluate(count: NodeCount) -> int:
             if id(count) not in totals:
-                totals[id(count)] = count.known + sum(
-                    page.items(variables) * (1 + evaluate(page.inner)) for page in count.pages
-                )
+                totals[id(count)] = count.known + sum(page.items(variables) * (1 + evaluate(page.inner)) for page in count.pages)
             return totals[id(count)]
 
         return evaluate(self)
@@ -143,9 +142,7 @@ def _is_connection(type_: GraphQLNamedType | None) -> bool:
     return isinstance(type_, GraphQLObjectType) and "pageInfo" in type_.fields and "edges" in type_.fields
 
 
-def count_nodes(
-    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> NodeCount:
+def count_nodes(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> NodeCount:
     """The operation's possible nodes, GitHub-style: per connection, its page size × the enclosing page sizes.
 
     A connection is an object type with `edges` and `pageInfo`; its page size
@@ -202,15 +199,11 @@ class NodeLimit:
         self.max_nodes = max_nodes
         self._counts: dict[int, dict[str | None, _Counted | None]] = {}
 
-    def check(
-        self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
-    ) -> GraphQLError | None:
+    def check(self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> GraphQLError | None:
         """A QUERY_TOO_COMPLEX error when the selected operation is over the limit, else None (see `measure`)."""
         return self.measure(document, operation_name, variables)[1]
 
-    def measure(
-        self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
-    ) -> tuple[int, GraphQLError | None]:
+    def measure(self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> tuple[int, GraphQLError | None]:
         """The nodes the selected operation may return, and a QUERY_TOO_COMPLEX error when that is over the limit.
 
         (0, None) when the operation cannot be selected or a page size

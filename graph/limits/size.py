@@ -18,9 +18,8 @@ from graph.limits.walk import MeasureSelections, fold_operation, fragments_of
 
 __all__ = ["measure_operation", "query_limit_rule"]
 
-def measure_operation(
-    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-) -> tuple[int, int]:
+
+def measure_operation(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> tuple[int, int]:
     """The operation's field depth and alias count, with fragments expanded."""
 
     def field(node: FieldNode, _parent: str | None, measure: MeasureSelections[tuple[int, int]]) -> tuple[int, int]:
@@ -65,4 +64,3 @@ def query_limit_rule(*, max_depth: int, max_aliases: int) -> type[ValidationRule
 
 
 # Possible nodes (GitHub's node limit)
-

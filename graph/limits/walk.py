@@ -57,15 +57,12 @@ def fold_operation(
                 if fragment is None or name in visiting:
                     continue
                 if name not in measured:
-                    condition = fragment.type_condition.name.value
-                    measured[name] = measure(fragment.selection_set, condition, visiting | {name})
+                    measured[name] = measure(fragment.selection_set, fragment.type_condition.name.value, visiting | {name})
                 parts.append(measured[name])
         return join(parts)
 
     return measure(operation.selection_set, root, frozenset())
 
 
-
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-

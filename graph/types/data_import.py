@@ -21,7 +21,7 @@ from graph.types.raw_record import RawImportRecord, RawImportRecordFilter
 if TYPE_CHECKING:
     from graph.context import Context
 
-__all__ = ["DataImport", "RECORD_PAGE_CAP"]
+__all__ = ["RECORD_PAGE_CAP", "DataImport"]
 
 RECORD_PAGE_CAP = 500
 # A new kind, not a new ordering, when the position changes: earlier cursors (`["record", "row_number", n]`)
@@ -66,9 +66,7 @@ async def _record_pages(
                 has_next_page=len(rows) > first,
                 has_previous_page=after is not None,
                 cursor_of=lambda record: cursors.encode(*_RECORD_CURSOR, record.row_number, cursors.seal(record._id)),
-                count=lambda: loaders.raw_record_count_by_page_key.load(
-                    RecordPageKey(key.import_id, BEFORE_FIRST, 0, record_filter)
-                ),
+                count=lambda: loaders.raw_record_count_by_page_key.load(RecordPageKey(key.import_id, BEFORE_FIRST, 0, record_filter)),
             ),
         )
 

@@ -24,9 +24,7 @@ __all__ = ["DiscoveryFlow", "PhaseProgress"]
 _PHASES = [(DiscoveryPhase(column.removesuffix("_completed")), column) for column in PHASE_COLUMNS]
 
 
-async def _imports(
-    flows: Sequence[DiscoveryFlow], context: Context, arguments: dict[str, Any], selection: Selection
-) -> list[DataImport | None]:
+async def _imports(flows: Sequence[DiscoveryFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DataImport | None]:
     """`DiscoveryFlow.dataImport` for many discovery flows at once (see graph.fast_execution.batched)."""
     import_ids = [flow._data_import_id for flow in flows]
     rows = await context.loaders.data_import_by_id.load_many([i for i in import_ids if i is not None])
@@ -54,9 +52,7 @@ class DiscoveryFlow:
     status_raw: str = strawberry.field(description="The status exactly as stored.")
     current_phase: str | None = strawberry.field(description="The phase the flow is in, as stored.")
     progress_percentage: float | None = strawberry.field(description="Progress of the flow, 0 to 100.")
-    phases: list[PhaseProgress] = strawberry.field(
-        resolver=_phases, description="Every phase, in the order they run, with its completion."
-    )
+    phases: list[PhaseProgress] = strawberry.field(resolver=_phases, description="Every phase, in the order they run, with its completion.")
     assessment_ready: bool = strawberry.field(description="Whether the discovered inventory is ready for assessment.")
     error_message: str | None = strawberry.field(description="Why the flow failed, if it did.")
     error_phase: str | None = strawberry.field(description="The phase the flow failed in, if it did.")
@@ -82,8 +78,6 @@ class DiscoveryFlow:
             completed_at=row["completed_at"],
         )
 
-    @strawberry.field(
-        description="The import this discovery flow links to; null when it links none.", metadata=batched(_imports)
-    )
+    @strawberry.field(description="The import this discovery flow links to; null when it links none.", metadata=batched(_imports))
     async def data_import(self, info: strawberry.Info) -> DataImport | None:
         return (await _imports([self], info.context, {}, Selection.of(info)))[0]

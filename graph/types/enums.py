@@ -25,9 +25,7 @@ __all__ = [
 
 E = TypeVar("E", bound=Enum)
 
-_UNKNOWN = strawberry.enum_value(
-    "unknown", description="A value outside the documented list; the `...Raw` field holds it."
-)
+_UNKNOWN = strawberry.enum_value("unknown", description="A value outside the documented list; the `...Raw` field holds it.")
 
 
 @strawberry.enum(description="What a master flow does.")
@@ -56,9 +54,7 @@ class MasterFlowStatus(Enum):
     CANCELLED = "cancelled"
     RUNNING = "running"
     ERROR = "error"
-    DELETED = strawberry.enum_value(
-        "deleted", description="Soft-deleted: left out of `masterFlows` unless its filter names DELETED."
-    )
+    DELETED = strawberry.enum_value("deleted", description="Soft-deleted: left out of `masterFlows` unless its filter names DELETED.")
     CHILD_FLOWS_DELETED = "child_flows_deleted"
     UNKNOWN = _UNKNOWN
 

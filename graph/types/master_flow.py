@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -22,17 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrderField", "OrderDirection"]
 
 
-async def _discoveries(
-    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
-) -> list[DiscoveryFlow | None]:
+async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DiscoveryFlow | None]:
     """`MasterFlow.discovery` for many flows at once (see graph.fast_execution.batched)."""
     rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([flow.flow_id for flow in flows])
     return [DiscoveryFlow.from_row(row) if row else None for row in rows]
 
 
-async def _parents(
-    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
-) -> list[MasterFlow | None]:
+async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[MasterFlow | None]:
     """`MasterFlow.parentFlow` for many flows at once."""
     parent_ids = [flow._parent_flow_id for flow in flows]
     rows = await context.loaders.master_flow_by_flow_id.load_many([i for i in parent_ids if i is not None])
@@ -40,9 +36,7 @@ async def _parents(
     return [MasterFlow.from_row(by_id[i]) if i in by_id else None for i in parent_ids]
 
 
-async def _children(
-    flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection
-) -> list[list[MasterFlow]]:
+async def _children(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[list[MasterFlow]]:
     """`MasterFlow.childFlows` for many flows at once."""
     pages = await context.loaders.child_flows_by_parent_flow_id.load_many([flow.flow_id for flow in flows])
     return [[MasterFlow.from_row(row) for row in rows] for rows in pages]
@@ -74,9 +68,7 @@ class MasterFlow:
             _parent_flow_id=row["parent_flow_id"],
         )
 
-    @strawberry.field(
-        description="The discovery flow behind this master flow, if it has one.", metadata=batched(_discoveries)
-    )
+    @strawberry.field(description="The discovery flow behind this master flow, if it has one.", metadata=batched(_discoveries))
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None:
         return (await _discoveries([self], info.context, {}, Selection.of(info)))[0]
 
@@ -103,9 +95,7 @@ class OrderDirection(Enum):
 
 @strawberry.input(description="How to order master flows; ties are broken by flow ID.")
 class MasterFlowOrder:
-    field: MasterFlowOrderField = strawberry.field(
-        default=MasterFlowOrderField.CREATED_AT, description="The timestamp to order by."
-    )
+    field: MasterFlowOrderField = strawberry.field(default=MasterFlowOrderField.CREATED_AT, description="The timestamp to order by.")
     direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="The direction.")
 
 

@@ -24,9 +24,7 @@ def check_page_size(argument: str, value: int | None, cap: int) -> None:
 @strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
-    has_previous_page: bool = strawberry.field(
-        description="Whether items precede this page (when paging forward, true whenever `after` was given)."
-    )
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page (when paging forward, true whenever `after` was given).")
     start_cursor: str | None = strawberry.field(description="The cursor of the first item, if any.")
     end_cursor: str | None = strawberry.field(description="The cursor of the last item, if any.")
 

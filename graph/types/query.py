@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -23,10 +24,8 @@ DEFAULT_FLOW_PAGE = 20
 _FLOW_CURSOR = "flow"
 
 
-def _value_filter(selected: list[Enum] | None) -> queries.ValueFilter | None:
+def _value_filter(selected: Sequence[Enum]) -> queries.ValueFilter:
     """The SQL filter for enum values; UNKNOWN stands for every value outside the enum."""
-    if selected is None:
-        return None
     enum = type(selected[0]) if selected else None
     known = frozenset(member.value for member in enum if member.name != "UNKNOWN") if enum else frozenset()
     return queries.ValueFilter(
@@ -35,7 +34,7 @@ def _value_filter(selected: list[Enum] | None) -> queries.ValueFilter | None:
     )
 
 
-_NOT_DELETED = queries.ValueFilter(outside_of=frozenset({MasterFlowStatus.DELETED.value}))
+_NOT_DELETED = queries.ValueFilter(outside_of=frozenset({"deleted"}))  # MasterFlowStatus.DELETED, as stored
 """Every status but the platform's soft delete: the list's default."""
 
 
@@ -65,9 +64,7 @@ def _flow_key(context: Context, cursor: str | None, tag: str) -> queries.FlowKey
 
 @strawberry.type(description="The entry points of the API: master flows, by their master flow ID.")
 class Query:
-    @strawberry.field(
-        description="The master flow with this ID; null when there is none, or it belongs to another tenant."
-    )
+    @strawberry.field(description="The master flow with this ID; null when there is none, or it belongs to another tenant.")
     async def master_flow(
         self,
         info: strawberry.Info[Context],
@@ -80,12 +77,19 @@ class Query:
     async def master_flows(
         self,
         info: strawberry.Info[Context],
-        first: Annotated[int | None, strawberry.argument(description=f"Page size from the start, 1 to {FLOW_PAGE_CAP} ({DEFAULT_FLOW_PAGE} when neither first nor last is given).")] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=f"Page size from the start, 1 to {FLOW_PAGE_CAP} ({DEFAULT_FLOW_PAGE} when neither first nor last is given)."
+            ),
+        ] = None,
         after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
         last: Annotated[int | None, strawberry.argument(description=f"Page size from the end, 1 to {FLOW_PAGE_CAP}.")] = None,
         before: Annotated[str | None, strawberry.argument(description="End before this cursor.")] = None,
         filter: Annotated[MasterFlowFilter | None, strawberry.argument(description="Keep matching flows only.")] = None,
-        order_by: Annotated[MasterFlowOrder | None, strawberry.argument(description="The order of the list; newest created first by default.")] = None,
+        order_by: Annotated[
+            MasterFlowOrder | None, strawberry.argument(description="The order of the list; newest created first by default.")
+        ] = None,
     ) -> Connection[MasterFlow]:
         if first is not None and last is not None:
             raise BadUserInput("Pass either `first` or `last`, not both.")
@@ -95,7 +99,7 @@ class Query:
         ordering = _ordering(order_by or MasterFlowOrder())
         tag = _ordering_tag(ordering)
         flow_filter = queries.MasterFlowFilter(
-            flow_type=_value_filter(filter.flow_types if filter else None),
+            flow_type=_value_filter(filter.flow_types) if filter and filter.flow_types is not None else None,
             status=_status_filter(filter.statuses if filter else None),
         )
         size = last if last is not None else first or DEFAULT_FLOW_PAGE
@@ -128,5 +132,5 @@ class Query:
                     _FLOW_CURSOR, tag, queries.sort_timestamp(getattr(flow, ordering.field)).isoformat(), str(flow.flow_id)
                 ),
                 count=count,
-            )
+            ),
         )

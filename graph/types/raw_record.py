@@ -56,9 +56,7 @@ _COLUMN_OF_FIELD = {to_camel_case(column): column for column in RECORD_COLUMNS}
 @strawberry.input(description="Conditions on records; omitted conditions match every record.")
 class RawImportRecordFilter:
     is_valid: bool | None = strawberry.field(default=None, description="Only valid (true) or invalid (false) records.")
-    is_processed: bool | None = strawberry.field(
-        default=None, description="Only processed (true) or unprocessed (false) records."
-    )
+    is_processed: bool | None = strawberry.field(default=None, description="Only processed (true) or unprocessed (false) records.")
 
     def to_query(self) -> RecordFilter:
         return RecordFilter(is_valid=self.is_valid, is_processed=self.is_processed)

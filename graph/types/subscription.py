@@ -36,7 +36,7 @@ class Subscription:
         flow_id: Annotated[UUID, strawberry.argument(description="The master flow ID.")],
     ) -> AsyncGenerator[MasterFlow | None, None]:
         context = info.context
-        assert context.changes is not None, "subscriptions run only over WebSocket, whose contexts have the listener"
+        assert context.changes is not None, "subscriptions run only over WebSocket, whose contexts have the listener"  # noqa: S101
         if await context.changes.lacks_triggers():
             raise SubscriptionsUnavailable(
                 "Subscriptions are unavailable: the database lacks Flowgate's change triggers, so no change would"

@@ -88,12 +88,16 @@ def _print_table(title: str, rows: list[Row]) -> None:
 async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -> dict:
     flow_id = await first_flow_id(gateway, token)
     detail = lambda n: Scenario(  # noqa: E731
-        f"(a) flow detail, {n} records", queries.FLOW_DETAIL, {"flowId": flow_id, "records": n},
+        f"(a) flow detail, {n} records",
+        queries.FLOW_DETAIL,
+        {"flowId": flow_id, "records": n},
         "/detail?" + urlencode({"flow_id": flow_id, "records": n}),
     )
     page = lambda flows, records: Scenario(  # noqa: E731
-        f"(b) {flows} flows x discovery, import, {records} records", queries.FLOW_PAGE_WITH_RECORDS,
-        {"flows": flows, "records": records}, "/page?" + urlencode({"flows": flows, "records": records}),
+        f"(b) {flows} flows x discovery, import, {records} records",
+        queries.FLOW_PAGE_WITH_RECORDS,
+        {"flows": flows, "records": records},
+        "/page?" + urlencode({"flows": flows, "records": records}),
     )
     listing = Scenario("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}, "/list?flows=100")
     headline = [await _measure(s, gateway, limit, token, args, load=True) for s in (detail(50), page(50, 10), listing)]

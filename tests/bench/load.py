@@ -41,9 +41,7 @@ class _Connection:
         """Send one request; the response's status and body."""
         self.writer.write(request)
         head = await self.reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
-        )
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
         return int(head[9:12]), await self.reader.readexactly(length)
 
     async def send(self, request: bytes) -> bytes:
@@ -69,9 +67,7 @@ def _latency(samples: list[float], body: bytes) -> Latency:
     return Latency(statistics.median(samples) * 1000, quantiles[18] * 1000, body)
 
 
-async def measure_latencies(
-    targets: list[tuple[int, bytes]], *, count: int, warmup: int = 30
-) -> list[Latency]:
+async def measure_latencies(targets: list[tuple[int, bytes]], *, count: int, warmup: int = 30) -> list[Latency]:
     """Latency at concurrency 1 of each (port, request), over one keep-alive connection each.
 
     The targets take turns request by request, so a change in the machine's

@@ -21,6 +21,7 @@ async def first_flow_id(port: int, token: str) -> str:
     connection.close()
     return orjson.loads(body)["data"]["masterFlows"]["nodes"][0]["flowId"]
 
+
 FLOW_DETAIL = """
 query FlowDetail($flowId: UUID!, $records: Int!) {
   masterFlow(flowId: $flowId) {

@@ -52,22 +52,36 @@ async def _tree(pool: asyncpg.Pool, flows: list[asyncpg.Record], records: int | 
     for f in flows:
         d = discoveries.get(f["flow_id"])
         i = imports.get(d["data_import_id"]) if d else None
-        data_import = i and {"name": i["import_name"], "importType": i["import_type"].upper(), "status": i["status"].upper(), "totalRecords": i["total_records"]}
+        data_import = i and {
+            "name": i["import_name"],
+            "importType": i["import_type"].upper(),
+            "status": i["status"].upper(),
+            "totalRecords": i["total_records"],
+        }
         if data_import and records is not None:
             rows = by_import.get(i["id"], [])
             data_import["rawRecords"] = {
                 "edges": [{"cursor": str(r["rowNumber"]), "node": r} for r in rows[:records]],
                 "pageInfo": {"hasNextPage": len(rows) > records, "endCursor": str(rows[min(len(rows), records) - 1]["rowNumber"]) if rows else None},
             }
-        nodes.append({
-            "flowId": str(f["flow_id"]), "name": f["flow_name"], "flowType": f["flow_type"].upper(), "status": f["flow_status"].upper(),
-            "createdAt": f["created_at"].isoformat(), "updatedAt": f["updated_at"].isoformat(),
-            "discovery": d and {
-                "status": d["status"].upper(), "progressPercentage": d["progress_percentage"], "currentPhase": d["current_phase"],
-                "phases": [{"phase": p.upper(), "completed": d[f"{p}_completed"]} for p in PHASES],
-                "dataImport": data_import,
-            },
-        })
+        nodes.append(
+            {
+                "flowId": str(f["flow_id"]),
+                "name": f["flow_name"],
+                "flowType": f["flow_type"].upper(),
+                "status": f["flow_status"].upper(),
+                "createdAt": f["created_at"].isoformat(),
+                "updatedAt": f["updated_at"].isoformat(),
+                "discovery": d
+                and {
+                    "status": d["status"].upper(),
+                    "progressPercentage": d["progress_percentage"],
+                    "currentPhase": d["current_phase"],
+                    "phases": [{"phase": p.upper(), "completed": d[f"{p}_completed"]} for p in PHASES],
+                    "dataImport": data_import,
+                },
+            }
+        )
     return nodes
 
 
@@ -81,7 +95,9 @@ async def page(pool: asyncpg.Pool, flows: int, records: int | None) -> dict[str,
     rows = await pool.fetch(FLOWS + " ORDER BY created_at DESC, flow_id DESC LIMIT $3", *TENANT, flows + 1)
     nodes = await _tree(pool, rows[:flows], records)
     edges = [{"cursor": node["createdAt"] + node["flowId"], "node": node} for node in nodes]
-    return {"data": {"masterFlows": {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > flows, "endCursor": edges[-1]["cursor"] if edges else None}}}}
+    return {
+        "data": {"masterFlows": {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > flows, "endCursor": edges[-1]["cursor"] if edges else None}}}
+    }
 
 
 class RawApp:

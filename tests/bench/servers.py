@@ -52,14 +52,10 @@ def _wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 6
 
 
 @contextmanager
-def running(
-    command: list[str], port: int, env: dict[str, str] | None = None, *, log: Path | None = None
-) -> Iterator[subprocess.Popen]:
+def running(command: list[str], port: int, env: dict[str, str] | None = None, *, log: Path | None = None) -> Iterator[subprocess.Popen]:
     """Run a server until the block ends (SIGTERM, then SIGKILL after 10 s); its output goes to `log`, if given."""
     with log.open("ab") if log else open(os.devnull, "wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_until_serving(port, process)
         yield process

@@ -21,7 +21,11 @@ from tests.platform_schema import reader_url
 def test_the_command_prints_the_sql_for_the_schema_and_role():
     done = subprocess.run(
         [sys.executable, "-m", "db", "grants", "--role", "flowgate_ro"],
-        cwd=ROOT, env=command_env(DB_SCHEMA="platform_db"), capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env=command_env(DB_SCHEMA="platform_db"),
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     assert done.stdout == grants_sql(schema="platform_db", role="flowgate_ro")
@@ -66,8 +70,12 @@ async def test_on_the_platforms_schema_a_role_without_the_grants_policy_reads_no
 
 def _indexes_output(schema: str) -> str:
     return subprocess.run(
-        [sys.executable, "-m", "db", "indexes"], cwd=ROOT, env=command_env(DB_SCHEMA=schema),
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "db", "indexes"],
+        cwd=ROOT,
+        env=command_env(DB_SCHEMA=schema),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 

@@ -34,9 +34,7 @@ def test_migrating_twice_into_a_new_schema_builds_the_tables_and_indexes_once(se
     try:
         migrate(database)
         migrate(database)
-        indexes = asyncio.run(
-            _run(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'flowgate_migration_test' ORDER BY indexname")
-        )
+        indexes = asyncio.run(_run(database, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'flowgate_migration_test' ORDER BY indexname"))
     finally:
         asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_migration_test CASCADE"))
 

@@ -80,8 +80,7 @@ async def test_a_table_the_role_may_not_read_is_a_problem(bare_platform):
     report = await report_on(bare_platform)
 
     assert report.problems == (
-        f"Role {bare_platform.role} may not SELECT from {schema}.discovery_flows:"
-        f" `python -m db grants --role {bare_platform.role}` prints the SQL.",
+        f"Role {bare_platform.role} may not SELECT from {schema}.discovery_flows: `python -m db grants --role {bare_platform.role}` prints the SQL.",
     )
 
 

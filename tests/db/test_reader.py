@@ -22,4 +22,3 @@ async def test_a_pooled_connection_carries_the_statement_timeout_and_schema(read
 
     assert int(timeout_ms) == settings.database.statement_timeout_ms
     assert search_path == settings.database.schema
-

@@ -42,7 +42,7 @@ async def test_the_showcase_flow_shows_its_linked_cmdb_import_not_the_newer_one_
     await seed_demo(settings.database)
 
     data = await graphql.data(
-        'query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport { name importType } } } }',
+        "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport { name importType } } } }",
         DEMO_TENANT,
         {"id": str(DEMO_FLOW_ID)},
     )
@@ -53,7 +53,7 @@ async def test_the_showcase_flow_shows_its_linked_cmdb_import_not_the_newer_one_
 async def test_the_showcase_flow_is_invisible_to_another_engagement_of_its_client(settings, graphql):
     await seed_demo(settings.database)
 
-    data = await graphql.data('query ($id: UUID!) { masterFlow(flowId: $id) { flowId } }', OTHER_TENANT, {"id": str(DEMO_FLOW_ID)})
+    data = await graphql.data("query ($id: UUID!) { masterFlow(flowId: $id) { flowId } }", OTHER_TENANT, {"id": str(DEMO_FLOW_ID)})
 
     assert data == {"masterFlow": None}
 
@@ -66,8 +66,16 @@ async def test_the_demo_tenant_lists_every_flow_type_including_an_unknown_one(se
     types = {node["flowType"] for node in data["masterFlows"]["nodes"]}
     statuses = {node["status"] for node in data["masterFlows"]["nodes"]}
     assert types == {
-        "DISCOVERY", "ASSESSMENT", "COLLECTION", "PLANNING", "EXECUTION",
-        "MODERNIZE", "FINOPS", "OBSERVABILITY", "DECOMMISSION", "UNKNOWN",
+        "DISCOVERY",
+        "ASSESSMENT",
+        "COLLECTION",
+        "PLANNING",
+        "EXECUTION",
+        "MODERNIZE",
+        "FINOPS",
+        "OBSERVABILITY",
+        "DECOMMISSION",
+        "UNKNOWN",
     }
     assert len(statuses) == 10
 
@@ -75,9 +83,7 @@ async def test_the_demo_tenant_lists_every_flow_type_including_an_unknown_one(se
 def test_the_migrate_and_seed_commands_run_against_the_configured_schema(settings):
     env = {**os.environ, "DB_SCHEMA": settings.database.schema}
     for command in (["migrate"], ["seed", "demo"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "db", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-        )
+        done = subprocess.run([sys.executable, "-m", "db", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     assert f"schema '{settings.database.schema}'" in done.stdout
     assert str(DEMO_FLOW_ID) in done.stdout

@@ -15,7 +15,11 @@ from tests.conftest import ROOT, command_env
 def test_the_command_prints_the_sql_for_the_schema():
     done = subprocess.run(
         [sys.executable, "-m", "db", "triggers"],
-        cwd=ROOT, env=command_env(DB_SCHEMA="platform_db"), capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env=command_env(DB_SCHEMA="platform_db"),
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     assert done.stdout == triggers_sql(schema="platform_db")

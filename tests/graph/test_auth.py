@@ -125,9 +125,7 @@ async def test_tenant_headers_are_ignored_by_default(http, db, tenant):
     await db.insert(master_flows, [flow])
     headers = {"X-Client-Account-ID": str(tenant.client_account_id), "X-Engagement-ID": str(tenant.engagement_id)}
 
-    response = await http.post(
-        "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers
-    )
+    response = await http.post("/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers)
 
     assert_unauthenticated(response, "Authentication is required: send 'Authorization: Bearer <token>'.")
 
@@ -138,9 +136,7 @@ async def test_tenant_headers_authenticate_when_trusted(settings, reader, db, te
     headers = {"X-Client-Account-ID": str(tenant.client_account_id), "X-Engagement-ID": str(tenant.engagement_id)}
 
     async with client_for(replace(settings, trusted_tenant_headers=True), reader) as client:
-        response = await client.post(
-            "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers
-        )
+        response = await client.post("/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers)
 
     assert response.status_code == 200, response.text
     assert response.json() == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Behind the proxy"}}}
@@ -174,9 +170,7 @@ async def test_a_configured_client_account_claim_is_the_one_read(settings, reade
     token = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
     async with client_for(replace(settings, jwt_client_account_claim="tenant"), reader) as client:
-        response = await client.post(
-            "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=bearer(token)
-        )
+        response = await client.post("/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=bearer(token))
 
     assert response.status_code == 200, response.text
     assert response.json() == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Custom claim"}}}

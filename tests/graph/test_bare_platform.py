@@ -7,6 +7,7 @@ subscriptions at once with a code rather than leaving them silent forever.
 from __future__ import annotations
 
 import uuid
+
 from graph.settings import Settings
 from tests.conftest import serving
 from tests.graph.transport_ws import connected

@@ -23,9 +23,7 @@ async def test_a_get_without_a_preflight_header_is_refused(http, graphql, tenant
     assert response.json() == REFUSED
 
 
-@pytest.mark.parametrize(
-    "header", ["X-Apollo-Operation-Name", "Apollo-Require-Preflight", "GraphQL-Require-Preflight", "GraphQL-Preflight"]
-)
+@pytest.mark.parametrize("header", ["X-Apollo-Operation-Name", "Apollo-Require-Preflight", "GraphQL-Require-Preflight", "GraphQL-Preflight"])
 async def test_a_get_with_a_preflight_header_runs(http, graphql, tenant, header):
     response = await http.get("/graphql", params=TYPENAME, headers={**graphql.headers(tenant), header: "1"})
 
@@ -34,9 +32,7 @@ async def test_a_get_with_a_preflight_header_runs(http, graphql, tenant, header)
 
 
 async def test_a_get_with_an_empty_preflight_header_is_refused(http, graphql, tenant):
-    response = await http.get(
-        "/graphql", params=TYPENAME, headers={**graphql.headers(tenant), "Apollo-Require-Preflight": ""}
-    )
+    response = await http.get("/graphql", params=TYPENAME, headers={**graphql.headers(tenant), "Apollo-Require-Preflight": ""})
 
     assert response.status_code == 400
     assert response.json() == REFUSED
@@ -44,9 +40,7 @@ async def test_a_get_with_an_empty_preflight_header_is_refused(http, graphql, te
 
 async def test_a_get_with_a_json_content_type_runs(http, graphql, tenant):
     # Apollo Client Web sends Content-Type: application/json even with GET, which forces a preflight.
-    response = await http.get(
-        "/graphql", params=TYPENAME, headers={**graphql.headers(tenant), "Content-Type": "application/json"}
-    )
+    response = await http.get("/graphql", params=TYPENAME, headers={**graphql.headers(tenant), "Content-Type": "application/json"})
 
     assert response.status_code == 200
     assert response.json() == {"data": {"__typename": "Query"}}
@@ -57,9 +51,7 @@ async def test_a_get_with_a_json_content_type_runs(http, graphql, tenant):
     ["text/plain", "Text/Plain; charset=utf-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
 )
 async def test_a_post_with_a_simple_content_type_is_refused(http, graphql, tenant, content_type):
-    response = await http.post(
-        "/graphql", content=b'{"query": "{ __typename }"}', headers={**graphql.headers(tenant), "Content-Type": content_type}
-    )
+    response = await http.post("/graphql", content=b'{"query": "{ __typename }"}', headers={**graphql.headers(tenant), "Content-Type": content_type})
 
     assert response.status_code == 400
     assert response.json() == REFUSED

@@ -22,9 +22,12 @@ async def test_unknown_stored_values_map_to_unknown_and_keep_the_raw_value(db, g
     imported = data_import_row(tenant, import_type="spreadsheet_v2", status="quarantined")
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status="rehydrating"),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status="rehydrating"),
+        ],
+    )
 
     data = await graphql.data(QUERY, tenant, {"id": str(flow["flow_id"])})
 
@@ -48,9 +51,12 @@ async def test_documented_values_map_to_their_members(db, graphql, tenant):
     imported = data_import_row(tenant, import_type="direct_raw_data", status="discovery_initiated")
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status="archived"),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status="archived"),
+        ],
+    )
 
     data = await graphql.data(QUERY, tenant, {"id": str(flow["flow_id"])})
 
@@ -68,15 +74,25 @@ async def test_documented_values_map_to_their_members(db, graphql, tenant):
 async def test_phases_are_listed_in_run_order_with_their_flags(db, graphql, tenant):
     flow = master_flow_row(tenant)
     await db.insert(master_flows, [flow])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(
-            tenant, master_flow_id=flow["flow_id"], data_import_id=None,
-            data_import_completed=True, data_validation_completed=True, field_mapping_completed=False,
-            data_cleansing_completed=True, asset_inventory_completed=False,
-        ),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(
+                tenant,
+                master_flow_id=flow["flow_id"],
+                data_import_id=None,
+                data_import_completed=True,
+                data_validation_completed=True,
+                field_mapping_completed=False,
+                data_cleansing_completed=True,
+                asset_inventory_completed=False,
+            ),
+        ],
+    )
 
-    data = await graphql.data("query ($id: UUID!) { masterFlow(flowId: $id) { discovery { phases { phase completed } } } }", tenant, {"id": str(flow["flow_id"])})
+    data = await graphql.data(
+        "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { phases { phase completed } } } }", tenant, {"id": str(flow["flow_id"])}
+    )
 
     assert data["masterFlow"]["discovery"]["phases"] == [
         {"phase": "DATA_IMPORT", "completed": True},
@@ -100,9 +116,12 @@ async def test_the_platforms_own_values_map_to_their_members(db, graphql, tenant
     imported = data_import_row(tenant, import_type=import_type)
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status=discovery_status),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status=discovery_status),
+        ],
+    )
 
     data = await graphql.data(QUERY, tenant, {"id": str(flow["flow_id"])})
 

@@ -69,9 +69,7 @@ async def test_an_unexpected_error_outside_execution_is_masked_and_logged(http, 
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/graphql-response+json; charset=utf-8"
     assert response.json() == {
-        "errors": [
-            {"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}
-        ]
+        "errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]
     }
 
 
@@ -84,8 +82,7 @@ async def test_a_literal_that_is_not_a_uuid_is_a_validation_error_not_a_masked_o
     assert response.json() == {
         "errors": [
             {
-                "message": "Expected value of type 'UUID', but encountered error 'badly formed hexadecimal UUID string'; "
-                'found: "before".',
+                "message": "Expected value of type 'UUID', but encountered error 'badly formed hexadecimal UUID string'; found: \"before\".",
                 "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
                 "locations": [{"line": 1, "column": 22}],
             }

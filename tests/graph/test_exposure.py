@@ -25,9 +25,7 @@ async def production(settings, reader, tenant) -> AsyncIterator[tuple[httpx.Asyn
         yield client, headers
 
 
-@pytest.mark.parametrize(
-    ("query", "field"), [('{ __type(name: "Query") { name } }', "__type"), ("{ __schema { description } }", "__schema")]
-)
+@pytest.mark.parametrize(("query", "field"), [('{ __type(name: "Query") { name } }', "__type"), ("{ __schema { description } }", "__schema")])
 async def test_introspection_is_refused_in_production(production, query, field):
     client, headers = production
 
@@ -76,9 +74,7 @@ async def test_a_misspelling_gets_no_suggestion_in_production(production, query,
 
     assert response.status_code == 400
     assert response.json() == {
-        "errors": [
-            {"message": message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}, "locations": [{"line": 1, "column": column}]}
-        ]
+        "errors": [{"message": message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}, "locations": [{"line": 1, "column": column}]}]
     }
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import gc
 import weakref
 
+import hypothesis_graphql
 import orjson
 import pytest
+import strawberry
 from graphql import execute, parse
+from hypothesis import Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis_graphql import nodes as graphql_nodes
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.context import Context
 from graph.fast_execution import FastExecutionContext
-from graph.schema import schema
+from graph.schema import schema, sdl
 
 QUERIES = {
     "nested page with records": """{ masterFlows(first: 10) { totalCount edges { cursor node {
@@ -24,7 +30,8 @@ QUERIES = {
         parentFlow { name } childFlows { name status } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
     "aliases and fragments": """{ a: masterFlows(first: 2) { nodes { ...F } } b: masterFlows(last: 1) { nodes { ...F id: flowId } } }
         fragment F on MasterFlow { flowId ... on MasterFlow { name discovery { s: status } } }""",
-    "an error nulls a nullable parent": """{ masterFlows(first: 3) { nodes { name discovery { dataImport { name rawRecords(first: 0) { totalCount } } } } } }""",
+    "an error nulls a nullable parent": """{ masterFlows(first: 3) { nodes { name discovery {
+        dataImport { name rawRecords(first: 0) { totalCount } } } } } }""",
     "an error in a list propagates to the nullable root": """{ masterFlows(first: 200) { nodes { name } } }""",
     "two failures in one object": """{ masterFlows(first: 2) { nodes { name discovery { dataImport {
         a: rawRecords(first: 0) { totalCount } name b: rawRecords(first: 501) { totalCount } } } } } }""",
@@ -40,15 +47,20 @@ async def flows(db, tenant):
     await db.insert(master_flows, rows[:1])
     await db.insert(master_flows, rows[1:])
     await db.insert(data_imports, imports)
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=rows[i]["flow_id"], data_import_id=imports[i]["id"] if i < 3 else None)
-        for i in range(4)
-    ])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n, "host": f"h{n}"},
-                       cleansed_data={"n": n} if n % 2 else None)
-        for imported in imports for n in range(1, 4)
-    ])
+    await db.insert(
+        discovery_flows,
+        [discovery_flow_row(tenant, master_flow_id=rows[i]["flow_id"], data_import_id=imports[i]["id"] if i < 3 else None) for i in range(4)],
+    )
+    await db.insert(
+        raw_import_records,
+        [
+            raw_record_row(
+                tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n, "host": f"h{n}"}, cleansed_data={"n": n} if n % 2 else None
+            )
+            for imported in imports
+            for n in range(1, 4)
+        ],
+    )
 
 
 async def _run(executor_class, query, reader, tenant):
@@ -124,3 +136,66 @@ async def test_a_finished_request_is_freed_without_waiting_for_the_garbage_colle
         assert freed() is None
     finally:
         gc.enable()
+
+
+def _generated_queries(count: int) -> list[str]:
+    """`count` valid queries over the real schema, from hypothesis-graphql (drawn up front: the run below is async)."""
+    strategy = hypothesis_graphql.queries(
+        sdl(),
+        custom_scalars={"UUID": st.uuids().map(str).map(graphql_nodes.String)},
+    )
+    drawn: list[str] = []
+
+    @hypothesis_settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate])
+    @given(strategy)
+    def draw(query: str) -> None:
+        drawn.append(query)
+
+    draw()
+    return drawn
+
+
+async def test_generated_queries_over_the_real_schema_match_the_stock_executor(flows, reader, tenant):
+    for query in _generated_queries(150):
+        stock = await _run(StrawberryGraphQLCoreExecutionContext, query, reader, tenant)
+        fast = await _run(FastExecutionContext, query, reader, tenant)
+
+        assert sorted(fast[1], key=repr) == sorted(stock[1], key=repr), query
+        assert _flat(_decoded(fast[0])) == _flat(_decoded(stock[0])), query
+
+
+async def test_two_schemas_in_one_process_each_run_their_own_resolvers():
+    # Same type and field names, different resolvers: a cache of field kinds by name would mix them up.
+    def schema_answering(answer: str):
+        @strawberry.type
+        class Query:
+            @strawberry.field
+            def greeting(self) -> str:
+                return answer
+
+        return strawberry.Schema(query=Query)._schema
+
+    first, second = schema_answering("first"), schema_answering("second")
+
+    results = [execute(s, parse("{ greeting }"), executor_class=FastExecutionContext).data for s in (first, second, first)]
+
+    assert results == [{"greeting": "first"}, {"greeting": "second"}, {"greeting": "first"}]
+
+
+@strawberry.type
+class NamedItem:
+    name: str
+
+
+@strawberry.type
+class ItemsQuery:
+    @strawberry.field
+    def items(self) -> list[NamedItem] | None:
+        return [NamedItem(name="a"), None]  # type: ignore[list-item]
+
+
+def test_a_null_item_of_a_non_null_list_fails_with_graphql_cores_message():
+    schema_ = strawberry.Schema(query=ItemsQuery)._schema
+    results = [execute(schema_, parse("{ items { name } }"), executor_class=c) for c in (FastExecutionContext, StrawberryGraphQLCoreExecutionContext)]
+
+    assert [r.errors[0].message for r in results] == ["Cannot return null for non-nullable field ItemsQuery.items."] * 2

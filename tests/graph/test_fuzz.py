@@ -47,10 +47,7 @@ async def _flows_with_records(db, tenant, flows: int = 3, records_each: int = 5)
         masters.append(master)
         imports.append(imported)
         discoveries.append(discovery_flow_row(tenant, master_flow_id=master["flow_id"], data_import_id=imported["id"]))
-        records += [
-            raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n})
-            for n in range(1, records_each + 1)
-        ]
+        records += [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={"n": n}) for n in range(1, records_each + 1)]
     await db.insert(master_flows, masters)
     await db.insert(data_imports, imports)
     await db.insert(discovery_flows, discoveries)
@@ -79,9 +76,7 @@ async def test_schemathesis_queries_get_only_coded_client_errors(live_server, gr
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(operation.label for operation in operations) == ["Query.masterFlow", "Query.masterFlows"]
     cases = st.sampled_from(operations).flatmap(
-        lambda operation: st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
-        )
+        lambda operation: st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
     )
 
     @SCHEMATHESIS_SETTINGS
@@ -120,9 +115,7 @@ def _page_arguments(cursors: list[str]) -> st.SearchStrategy[dict[str, Any]]:
         st.text(max_size=5),
         st.booleans(),
     )
-    return st.fixed_dictionaries(
-        {}, optional={"first": sizes, "last": sizes, "after": _cursors(cursors), "before": _cursors(cursors)}
-    )
+    return st.fixed_dictionaries({}, optional={"first": sizes, "last": sizes, "after": _cursors(cursors), "before": _cursors(cursors)})
 
 
 FLOW_PAGE = """

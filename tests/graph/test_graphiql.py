@@ -93,7 +93,7 @@ def test_the_headers_pane_starts_empty_without_a_demo_token(settings):
 
 
 def test_production_refuses_a_demo_token():
-    with pytest.raises(ValueError, match="DEMO_TOKEN must not be set in production."):
+    with pytest.raises(ValueError, match=r"DEMO_TOKEN must not be set in production\."):
         Settings(environment="production", jwt_secret="s" * 32, demo_token="demo.token.value")
 
 
@@ -112,9 +112,7 @@ async def test_only_the_listed_assets_are_served(graphiql_assets, http, name):
     assert response.status_code == 404
 
 
-async def test_graphiql_runs_a_query_in_chromium_without_internet(
-    graphiql_assets, chromium, settings, db, tenant, tmp_path
-):
+async def test_graphiql_runs_a_query_in_chromium_without_internet(graphiql_assets, chromium, settings, db, tenant, tmp_path):
     flow = master_flow_row(tenant, flow_name="Frankfurt DC1")
     await db.insert(master_flows, [flow])
     token = issue_token(settings, tenant)

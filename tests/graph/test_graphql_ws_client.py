@@ -71,9 +71,7 @@ async def test_the_graphql_ws_client_receives_pushes(live_server, graphql_ws, se
     async def rename_again() -> None:
         await rename(db, flow, f"renamed {next(renames)}")
 
-    outcome = await first_outcome(
-        graphql_ws, live_server, str(flow["flow_id"]), issue_token(settings, tenant), while_waiting=rename_again
-    )
+    outcome = await first_outcome(graphql_ws, live_server, str(flow["flow_id"]), issue_token(settings, tenant), while_waiting=rename_again)
 
     pushed = outcome["next"]["data"]["masterFlowChanged"]
     assert outcome == {"next": {"data": {"masterFlowChanged": {"flowId": str(flow["flow_id"]), "name": pushed["name"]}}}}

@@ -79,36 +79,26 @@ async def test_a_mutation_over_get_is_refused_with_405_allowing_post(http, graph
 
     assert response.status_code == 405, response.text
     assert response.headers["allow"] == "POST"
-    assert response.json() == {
-        "errors": [{"message": "Only queries may be sent with GET; use POST.", "extensions": {"code": "BAD_USER_INPUT"}}]
-    }
+    assert response.json() == {"errors": [{"message": "Only queries may be sent with GET; use POST.", "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 async def test_methods_other_than_get_and_post_are_not_allowed(http, graphql, tenant, method):
-    response = await http.request(
-        method, "/graphql", json={"query": "{ __typename }"}, headers=graphql.headers(tenant)
-    )
+    response = await http.request(method, "/graphql", json={"query": "{ __typename }"}, headers=graphql.headers(tenant))
 
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
-    assert response.json() == {
-        "errors": [{"message": "GraphQL is served over GET and POST only.", "extensions": {"code": "BAD_USER_INPUT"}}]
-    }
+    assert response.json() == {"errors": [{"message": "GraphQL is served over GET and POST only.", "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 # Request bodies
 
 
 async def test_a_post_body_that_is_not_json_is_a_bad_request(http, graphql, tenant):
-    response = await http.post(
-        "/graphql", content=b'{"query": ', headers={**graphql.headers(tenant), "Content-Type": JSON}
-    )
+    response = await http.post("/graphql", content=b'{"query": ', headers={**graphql.headers(tenant), "Content-Type": JSON})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "errors": [{"message": "The request body is not valid JSON.", "extensions": {"code": "BAD_USER_INPUT"}}]
-    }
+    assert response.json() == {"errors": [{"message": "The request body is not valid JSON.", "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 async def test_a_post_as_text_plain_is_an_unsupported_media_type(http, graphql, tenant):
@@ -120,22 +110,16 @@ async def test_a_post_as_text_plain_is_an_unsupported_media_type(http, graphql, 
 
     assert response.status_code == 415
     assert response.json() == {
-        "errors": [
-            {"message": "POST requests must have Content-Type: application/json.", "extensions": {"code": "BAD_USER_INPUT"}}
-        ]
+        "errors": [{"message": "POST requests must have Content-Type: application/json.", "extensions": {"code": "BAD_USER_INPUT"}}]
     }
 
 
 async def test_extensions_that_are_not_an_object_are_a_bad_request(http, graphql, tenant):
     # GraphQL-over-HTTP §Request Parameters: `extensions`, when present, is a map.
-    response = await http.post(
-        "/graphql", json={"query": "{ __typename }", "extensions": "persisted"}, headers=graphql.headers(tenant)
-    )
+    response = await http.post("/graphql", json={"query": "{ __typename }", "extensions": "persisted"}, headers=graphql.headers(tenant))
 
     assert response.status_code == 400
-    assert response.json() == {
-        "errors": [{"message": "`extensions` must be a JSON object.", "extensions": {"code": "BAD_USER_INPUT"}}]
-    }
+    assert response.json() == {"errors": [{"message": "`extensions` must be a JSON object.", "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 async def test_a_body_over_the_size_limit_is_too_large(http, graphql, settings, tenant):
@@ -144,9 +128,7 @@ async def test_a_body_over_the_size_limit_is_too_large(http, graphql, settings, 
 
     assert response.status_code == 413
     assert response.json() == {
-        "errors": [
-            {"message": f"The request body exceeds {settings.max_body_bytes} bytes.", "extensions": {"code": "BAD_USER_INPUT"}}
-        ]
+        "errors": [{"message": f"The request body exceeds {settings.max_body_bytes} bytes.", "extensions": {"code": "BAD_USER_INPUT"}}]
     }
 
 
@@ -259,9 +241,7 @@ async def test_the_response_is_json_when_json_is_accepted(graphql, tenant):
 
 async def test_the_accepted_type_with_the_highest_quality_wins(graphql, tenant):
     # GraphQL-over-HTTP §Body: respect Accept and use "the highest priority media type listed".
-    response = await graphql.post(
-        "{ __typename }", tenant, headers={"Accept": f"{JSON};q=0.5, {GRAPHQL_RESPONSE}"}
-    )
+    response = await graphql.post("{ __typename }", tenant, headers={"Accept": f"{JSON};q=0.5, {GRAPHQL_RESPONSE}"})
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/graphql-response+json; charset=utf-8"
@@ -284,9 +264,7 @@ async def test_first_over_the_flow_cap_is_bad_user_input_naming_first(graphql, t
 
 
 async def test_a_browser_gets_graphiql(http):
-    response = await http.get(
-        "/graphql", headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-    )
+    response = await http.get("/graphql", headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -385,9 +363,7 @@ async def test_an_unreachable_database_is_service_unavailable_promptly(settings,
     database = replace(settings.database, url=UNREACHABLE_DATABASE_URL)
 
     async with asyncio.timeout(10), client_on_database(settings, database) as client:
-        response = await client.post(
-            "/graphql", json={"query": "{ masterFlows { totalCount } }"}, headers=graphql.headers(tenant)
-        )
+        response = await client.post("/graphql", json={"query": "{ masterFlows { totalCount } }"}, headers=graphql.headers(tenant))
 
     body = response.json()
     request_id = body["errors"][0]["extensions"].get("requestId")

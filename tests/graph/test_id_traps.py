@@ -7,12 +7,12 @@ flow_id → discovery_flows.master_flow_id → discovery_flows.data_import_id �
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
-T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 IMPORT_OF_FLOW = """
 query ($flowId: UUID!) {
@@ -27,16 +27,17 @@ query ($flowId: UUID!) {
 async def test_the_linked_import_wins_over_the_tenants_newest_import(db, graphql, tenant):
     flow = master_flow_row(tenant)
     linked = data_import_row(tenant, import_name="linked cmdb", import_type="cmdb", created_at=T0)
-    newest = data_import_row(
-        tenant, import_name="newest direct", import_type="direct_raw_data", created_at=T0 + timedelta(days=1)
-    )
+    newest = data_import_row(tenant, import_name="newest direct", import_type="direct_raw_data", created_at=T0 + timedelta(days=1))
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [linked, newest])
     await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=linked["id"])])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=linked["id"], row_number=1, raw_data={"from": "linked"}),
-        raw_record_row(tenant, data_import_id=newest["id"], row_number=1, raw_data={"from": "newest"}),
-    ])
+    await db.insert(
+        raw_import_records,
+        [
+            raw_record_row(tenant, data_import_id=linked["id"], row_number=1, raw_data={"from": "linked"}),
+            raw_record_row(tenant, data_import_id=newest["id"], row_number=1, raw_data={"from": "newest"}),
+        ],
+    )
 
     data = await graphql.data(IMPORT_OF_FLOW, tenant, {"flowId": str(flow["flow_id"])})
 
@@ -78,9 +79,12 @@ async def test_an_import_id_equal_to_a_flow_id_is_not_resolved_as_that_flow(db, 
     colliding_import = data_import_row(tenant, id=flow["flow_id"], import_name="colliding import")
     await db.insert(master_flows, [flow, other_flow])
     await db.insert(data_imports, [colliding_import])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=other_flow["flow_id"], data_import_id=colliding_import["id"]),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(tenant, master_flow_id=other_flow["flow_id"], data_import_id=colliding_import["id"]),
+        ],
+    )
 
     data = await graphql.data(
         """query ($id: UUID!, $other: UUID!) {
@@ -116,9 +120,7 @@ async def test_a_query_by_flow_id_never_matches_a_master_rows_primary_key(db, gr
     await db.insert(master_flows, [target, impostor])
 
     by_flow_id = await graphql.data("query ($id: UUID!) { masterFlow(flowId: $id) { name } }", tenant, {"id": str(target["flow_id"])})
-    by_primary_key = await graphql.data(
-        "query ($id: UUID!) { masterFlow(flowId: $id) { name } }", tenant, {"id": str(target["id"])}
-    )
+    by_primary_key = await graphql.data("query ($id: UUID!) { masterFlow(flowId: $id) { name } }", tenant, {"id": str(target["id"])})
 
     assert by_flow_id == {"masterFlow": {"name": "target"}}
     assert by_primary_key == {"masterFlow": None}
@@ -179,12 +181,22 @@ DISCOVERY_NAME = "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { nam
 async def test_the_discovery_row_whose_flow_id_is_the_master_flow_id_wins_over_newer_legacy_rows(db, graphql, tenant):
     flow = master_flow_row(tenant)
     await db.insert(master_flows, [flow])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_id=flow["flow_id"],
-                           flow_name="the platform's child", created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)),
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None,
-                           flow_name="newer legacy row", created_at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(
+                tenant,
+                master_flow_id=flow["flow_id"],
+                data_import_id=None,
+                flow_id=flow["flow_id"],
+                flow_name="the platform's child",
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            ),
+            discovery_flow_row(
+                tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="newer legacy row", created_at=datetime(2026, 6, 1, tzinfo=UTC)
+            ),
+        ],
+    )
 
     data = await graphql.data(DISCOVERY_NAME, tenant, {"id": str(flow["flow_id"])})
 
@@ -194,12 +206,17 @@ async def test_the_discovery_row_whose_flow_id_is_the_master_flow_id_wins_over_n
 async def test_without_a_row_keyed_by_the_flow_id_the_newest_legacy_row_wins(db, graphql, tenant):
     flow = master_flow_row(tenant)
     await db.insert(master_flows, [flow])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="older",
-                           created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)),
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="newer",
-                           created_at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(
+                tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="older", created_at=datetime(2026, 1, 1, tzinfo=UTC)
+            ),
+            discovery_flow_row(
+                tenant, master_flow_id=flow["flow_id"], data_import_id=None, flow_name="newer", created_at=datetime(2026, 6, 1, tzinfo=UTC)
+            ),
+        ],
+    )
 
     data = await graphql.data(DISCOVERY_NAME, tenant, {"id": str(flow["flow_id"])})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import orjson
@@ -27,7 +27,7 @@ def _record(**overrides):
 
 
 def test_leaves_are_filled_with_their_serialized_values():
-    processed = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    processed = datetime(2026, 3, 1, tzinfo=UTC)
 
     [result], slow = _fill(_record(processed_at=processed))
 

@@ -40,9 +40,7 @@ def nested(field: str, depth: int, leaf: str = "flowId") -> str:
     return f"{field} {{ " * (depth - 1) + leaf + " }" * (depth - 1)
 
 
-async def post(
-    graphql: GraphQLClient, query: str, tenant: Tenant, variables: dict[str, Any] | None = None, **json: Any
-) -> httpx.Response:
+async def post(graphql: GraphQLClient, query: str, tenant: Tenant, variables: dict[str, Any] | None = None, **json: Any) -> httpx.Response:
     """POSTs `query` (and `json`'s other members) as `tenant`, accepting `application/graphql-response+json`."""
     return await graphql.http.post(
         "/graphql",
@@ -72,9 +70,7 @@ async def test_a_nested_query_under_the_node_limit_runs(graphql, db, tenant):
     flow, imported = master_flow_row(tenant), data_import_row(tenant)
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
-    await db.insert(
-        discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])]
-    )
+    await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
     await db.insert(
         raw_import_records,
         [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={}) for n in (1, 2)],
@@ -84,11 +80,7 @@ async def test_a_nested_query_under_the_node_limit_runs(graphql, db, tenant):
 
     assert response.status_code == 200, response.text
     assert response.json() == {
-        "data": {
-            "masterFlows": {
-                "nodes": [{"discovery": {"dataImport": {"rawRecords": {"nodes": [{"rowNumber": 1}, {"rowNumber": 2}]}}}}]
-            }
-        }
+        "data": {"masterFlows": {"nodes": [{"discovery": {"dataImport": {"rawRecords": {"nodes": [{"rowNumber": 1}, {"rowNumber": 2}]}}}}]}}
     }
 
 
@@ -147,15 +139,18 @@ async def test_a_fragment_cycle_is_the_specs_validation_error(graphql, tenant):
 
     response = await post(graphql, query, tenant)
 
-    assert_request_error(response, {
-        "errors": [
-            {
-                "message": "Cannot spread fragment 'Children' within itself via 'Parent'.",
-                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
-                "locations": [{"line": 1, "column": 90}, {"line": 1, "column": 149}],
-            }
-        ]
-    })
+    assert_request_error(
+        response,
+        {
+            "errors": [
+                {
+                    "message": "Cannot spread fragment 'Children' within itself via 'Parent'.",
+                    "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+                    "locations": [{"line": 1, "column": 90}, {"line": 1, "column": 149}],
+                }
+            ]
+        },
+    )
 
 
 async def test_only_the_operation_named_by_operation_name_is_counted(graphql, tenant):
@@ -233,15 +228,18 @@ async def test_a_page_size_variable_of_the_wrong_type_is_a_coercion_error(graphq
 
     response = await post(graphql, query, tenant, {"flows": "all"})
 
-    assert_request_error(response, {
-        "errors": [
-            {
-                "message": "Variable '$flows' has invalid value: Int cannot represent non-integer value: 'all'",
-                "extensions": {"code": "BAD_USER_INPUT"},
-                "locations": [{"line": 1, "column": 8}],
-            }
-        ]
-    })
+    assert_request_error(
+        response,
+        {
+            "errors": [
+                {
+                    "message": "Variable '$flows' has invalid value: Int cannot represent non-integer value: 'all'",
+                    "extensions": {"code": "BAD_USER_INPUT"},
+                    "locations": [{"line": 1, "column": 8}],
+                }
+            ]
+        },
+    )
 
 
 async def test_graphiqls_introspection_query_is_not_limited(graphql, tenant):
@@ -277,10 +275,7 @@ async def test_a_query_over_the_depth_limit_is_refused(graphql, settings, tenant
 
 async def test_depth_inside_a_fragment_counts_where_it_is_spread(graphql, settings, tenant):
     depth = settings.max_query_depth
-    query = (
-        "{ masterFlows { nodes { ...Ancestors } } }"
-        " fragment Ancestors on MasterFlow { %s }" % nested("parentFlow", depth - 1)
-    )
+    query = "{ masterFlows { nodes { ...Ancestors } } } fragment Ancestors on MasterFlow { %s }" % nested("parentFlow", depth - 1)
 
     response = await post(graphql, query, tenant)
 

@@ -29,9 +29,7 @@ def test_every_graphql_file_under_a_directory_is_a_document_keyed_by_its_sha256(
 
     manifest = build_manifest([tmp_path], schema._schema)
 
-    assert manifest == {
-        hashlib.sha256(text.encode()).hexdigest(): text for text in (FLOW_NAMES, "{ masterFlows { totalCount } }")
-    }
+    assert manifest == {hashlib.sha256(text.encode()).hexdigest(): text for text in (FLOW_NAMES, "{ masterFlows { totalCount } }")}
 
 
 def test_documents_that_would_be_refused_stop_the_build_naming_each_file(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, r
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.cursors import CursorCodec
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 RECORDS = """
 query ($id: UUID!, $first: Int!, $after: String, $filter: RawImportRecordFilter) {
@@ -145,7 +145,7 @@ async def test_a_record_page_size_outside_1_to_500_is_refused(db, graphql, tenan
 async def test_a_forged_cursor_is_refused(db, graphql, tenant):
     flow_id, _ = await _flow_with_records(db, tenant, [1, 2, 3])
     page = _records(await graphql.data(RECORDS, tenant, {"id": flow_id, "first": 1}))
-    payload, mac = page["pageInfo"]["endCursor"].split(".")
+    _payload, mac = page["pageInfo"]["endCursor"].split(".")
     forged = base64.urlsafe_b64encode(b'["record","row_number",0]').rstrip(b"=").decode() + "." + mac
 
     body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": forged})
@@ -239,11 +239,14 @@ async def test_flows_order_by_updated_at_ascending(db, graphql, tenant):
 
 
 async def test_flows_filter_by_type_and_status(db, graphql, tenant):
-    await db.insert(master_flows, [
-        master_flow_row(tenant, flow_name="a", flow_type="assessment", flow_status="active"),
-        master_flow_row(tenant, flow_name="b", flow_type="assessment", flow_status="paused"),
-        master_flow_row(tenant, flow_name="c", flow_type="discovery", flow_status="active"),
-    ])
+    await db.insert(
+        master_flows,
+        [
+            master_flow_row(tenant, flow_name="a", flow_type="assessment", flow_status="active"),
+            master_flow_row(tenant, flow_name="b", flow_type="assessment", flow_status="paused"),
+            master_flow_row(tenant, flow_name="c", flow_type="discovery", flow_status="active"),
+        ],
+    )
 
     data = await graphql.data(FLOWS, tenant, {"filter": {"flowTypes": ["ASSESSMENT"], "statuses": ["ACTIVE"]}})
 
@@ -251,10 +254,13 @@ async def test_flows_filter_by_type_and_status(db, graphql, tenant):
 
 
 async def test_the_unknown_filter_value_matches_undocumented_values(db, graphql, tenant):
-    await db.insert(master_flows, [
-        master_flow_row(tenant, flow_name="legacy", flow_status="stalled"),
-        master_flow_row(tenant, flow_name="documented", flow_status="active"),
-    ])
+    await db.insert(
+        master_flows,
+        [
+            master_flow_row(tenant, flow_name="legacy", flow_status="stalled"),
+            master_flow_row(tenant, flow_name="documented", flow_status="active"),
+        ],
+    )
 
     data = await graphql.data(FLOWS, tenant, {"filter": {"statuses": ["UNKNOWN"]}})
 
@@ -278,10 +284,13 @@ async def test_invalid_flow_page_arguments_are_refused(graphql, tenant, argument
 
 
 async def test_soft_deleted_flows_are_left_out_of_the_list_unless_the_filter_names_deleted(db, graphql, tenant):
-    await db.insert(master_flows, [
-        master_flow_row(tenant, flow_name="kept", flow_status="active"),
-        master_flow_row(tenant, flow_name="soft-deleted", flow_status="deleted"),
-    ])
+    await db.insert(
+        master_flows,
+        [
+            master_flow_row(tenant, flow_name="kept", flow_status="active"),
+            master_flow_row(tenant, flow_name="soft-deleted", flow_status="deleted"),
+        ],
+    )
 
     listed = await graphql.data(FLOWS, tenant)
     asked_for = await graphql.data(FLOWS, tenant, {"filter": {"statuses": ["DELETED"]}})
@@ -302,7 +311,12 @@ async def test_a_soft_deleted_flow_is_still_found_by_its_id_with_status_deleted(
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
 @pytest.mark.parametrize("field", ["CREATED_AT", "UPDATED_AT"])
 async def test_paging_one_at_a_time_visits_every_flow_once_over_null_timestamps(db, graphql, tenant, field, direction):
-    stamped = [master_flow_row(tenant, flow_name=f"stamped {i}", created_at=datetime(2026, 1, i + 1, tzinfo=timezone.utc), updated_at=datetime(2026, 2, i + 1, tzinfo=timezone.utc)) for i in range(3)]
+    stamped = [
+        master_flow_row(
+            tenant, flow_name=f"stamped {i}", created_at=datetime(2026, 1, i + 1, tzinfo=UTC), updated_at=datetime(2026, 2, i + 1, tzinfo=UTC)
+        )
+        for i in range(3)
+    ]
     unstamped = [master_flow_row(tenant, flow_name=f"unstamped {i}", created_at=None, updated_at=None) for i in range(3)]
     await db.insert(master_flows, stamped + unstamped)
     query = """

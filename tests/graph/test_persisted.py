@@ -75,9 +75,7 @@ def get(client: httpx.AsyncClient, headers: dict[str, str], **params: object):
 
 
 async def test_a_hash_alone_is_not_found_with_200_and_no_caching(client, headers):
-    response = await client.post(
-        "/graphql", json={"extensions": persisted(QUERY)}, headers={**headers, "Accept": GRAPHQL_RESPONSE}
-    )
+    response = await client.post("/graphql", json={"extensions": persisted(QUERY)}, headers={**headers, "Accept": GRAPHQL_RESPONSE})
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/graphql-response+json; charset=utf-8"
@@ -117,23 +115,17 @@ async def test_a_persisted_query_runs_with_the_variables_sent_with_the_hash(clie
     query = "query ($flowId: UUID!) { masterFlow(flowId: $flowId) { name } }"
     await client.post("/graphql", json={"query": query, "extensions": persisted(query)}, headers=headers)
 
-    response = await client.post(
-        "/graphql", json={"extensions": persisted(query), "variables": {"flowId": str(flow["flow_id"])}}, headers=headers
-    )
+    response = await client.post("/graphql", json={"extensions": persisted(query), "variables": {"flowId": str(flow["flow_id"])}}, headers=headers)
 
     assert response.status_code == 200
     assert response.json() == {"data": {"masterFlow": {"name": "By hash"}}}
 
 
 async def test_a_hash_that_is_not_the_querys_sha256_is_a_bad_request(client, headers):
-    response = await client.post(
-        "/graphql", json={"query": QUERY, "extensions": persisted("{ __typename }")}, headers=headers
-    )
+    response = await client.post("/graphql", json={"query": QUERY, "extensions": persisted("{ __typename }")}, headers=headers)
 
     assert response.status_code == 400
-    assert response.json() == {
-        "errors": [{"message": "provided sha does not match query", "extensions": {"code": "BAD_USER_INPUT"}}]
-    }
+    assert response.json() == {"errors": [{"message": "provided sha does not match query", "extensions": {"code": "BAD_USER_INPUT"}}]}
 
 
 async def test_a_hash_sent_with_another_query_is_not_registered(client, headers):
@@ -290,16 +282,12 @@ async def test_a_trusted_document_runs_when_sent_in_full(trusted, headers):
     response = await trusted.post("/graphql", json={"query": flow_list}, headers=headers)
 
     assert response.status_code == 200
-    assert response.json() == {
-        "data": {"masterFlows": {"totalCount": 0, "nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}}
-    }
+    assert response.json() == {"data": {"masterFlows": {"totalCount": 0, "nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}}}
 
 
 @pytest.mark.parametrize(("accept", "status"), [(GRAPHQL_RESPONSE, 400), (JSON, 200)])
 async def test_a_hash_outside_the_manifest_is_refused(trusted, headers, accept, status):
-    response = await trusted.post(
-        "/graphql", json={"extensions": persisted(QUERY)}, headers={**headers, "Accept": accept}
-    )
+    response = await trusted.post("/graphql", json={"extensions": persisted(QUERY)}, headers={**headers, "Accept": accept})
 
     assert response.status_code == status
     assert response.headers["cache-control"] == DO_NOT_CACHE
@@ -330,17 +318,19 @@ def test_a_manifest_whose_key_is_not_its_documents_sha256_is_refused_at_start_up
 
 
 async def test_a_subscription_outside_the_manifest_is_refused_over_websocket(settings, manifest, tenant, tmp_path_factory):
-    async with serving(settings, tmp_path_factory.mktemp("trusted_ws"), TRUSTED_DOCUMENTS=str(manifest)) as url:
-        async with connected(url, settings, tenant) as ws:
-            await ws.subscribe("1", uuid.uuid4())
+    async with (
+        serving(settings, tmp_path_factory.mktemp("trusted_ws"), TRUSTED_DOCUMENTS=str(manifest)) as url,
+        connected(url, settings, tenant) as ws,
+    ):
+        await ws.subscribe("1", uuid.uuid4())
 
-            assert await ws.receive() == {
-                "id": "1",
-                "type": "error",
-                "payload": [
-                    {
-                        "message": "Only trusted documents are served, and this document is not in their list.",
-                        "extensions": {"code": "PERSISTED_QUERY_NOT_IN_LIST"},
-                    }
-                ],
-            }
+        assert await ws.receive() == {
+            "id": "1",
+            "type": "error",
+            "payload": [
+                {
+                    "message": "Only trusted documents are served, and this document is not in their list.",
+                    "extensions": {"code": "PERSISTED_QUERY_NOT_IN_LIST"},
+                }
+            ],
+        }

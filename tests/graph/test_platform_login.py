@@ -35,8 +35,16 @@ ANY_QUERY = {"query": "{ __typename }"}
 def platform_token(secret: str, user_id: uuid.UUID = PLATFORM_USER_ID, **overrides: Any) -> str:
     """A token shaped as the platform's login issues it."""
     now = int(time.time())
-    claims = {"sub": str(user_id), "email": "analyst@example.com", "role": "analyst", "is_admin": False,
-              "type": "access", "iat": now, "exp": now + 600, **overrides}
+    claims = {
+        "sub": str(user_id),
+        "email": "analyst@example.com",
+        "role": "analyst",
+        "is_admin": False,
+        "type": "access",
+        "iat": now,
+        "exp": now + 600,
+        **overrides,
+    }
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm="HS256")
 
 
@@ -76,7 +84,8 @@ async def test_an_access_token_with_the_tenant_in_headers_sees_the_tenants_flow(
     await db.insert(master_flows, [flow])
 
     response = await platform_http.post(
-        "/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}},
+        "/graphql",
+        json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}},
         headers=headers_for(platform_token(settings.jwt_secret), tenant),
     )
 
@@ -107,7 +116,9 @@ async def test_a_token_that_is_not_a_valid_access_token_is_401(platform_http, se
 async def test_a_token_signed_with_another_key_is_401(platform_http, db, tenant):
     await grant(db, tenant)
 
-    response = await platform_http.post("/graphql", json=ANY_QUERY, headers=headers_for(platform_token("another-platform-secret-key-of-32-bytes"), tenant))
+    response = await platform_http.post(
+        "/graphql", json=ANY_QUERY, headers=headers_for(platform_token("another-platform-secret-key-of-32-bytes"), tenant)
+    )
 
     assert error_of(response) == (401, "UNAUTHENTICATED", "The token is not valid.")
 
@@ -206,7 +217,10 @@ async def test_a_websocket_authenticates_from_the_connection_init_payload(settin
 async def test_a_websocket_authenticates_from_the_upgrade_headers(settings, db, tenant, tmp_path):
     await grant(db, tenant)
 
-    async with serving(settings, tmp_path, AUTH_MODE="platform") as url, socket(url, headers=headers_for(platform_token(settings.jwt_secret), tenant)) as ws:
+    async with (
+        serving(settings, tmp_path, AUTH_MODE="platform") as url,
+        socket(url, headers=headers_for(platform_token(settings.jwt_secret), tenant)) as ws,
+    ):
         await ws.send({"type": "connection_init"})
 
         assert await ws.receive() == {"type": "connection_ack"}

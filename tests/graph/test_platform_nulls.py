@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
-CREATED = datetime(2026, 3, 1, tzinfo=timezone.utc)
+CREATED = datetime(2026, 3, 1, tzinfo=UTC)
 QUERY = """
 query ($id: UUID!) {
   masterFlow(flowId: $id) {
@@ -39,7 +39,8 @@ async def test_a_never_updated_imports_updated_at_is_its_created_at(db, graphql,
 
 async def test_null_timestamps_and_flags_read_as_null(db, graphql, tenant):
     flow = await _flow(
-        db, tenant,
+        db,
+        tenant,
         flow={"created_at": None, "updated_at": None},
         imported={"created_at": None, "updated_at": None},
         record={"is_valid": None, "is_processed": None, "created_at": None},
@@ -47,12 +48,16 @@ async def test_null_timestamps_and_flags_read_as_null(db, graphql, tenant):
 
     data = await graphql.data(QUERY, tenant, {"id": str(flow["flow_id"])})
 
-    assert data == {"masterFlow": {
-        "createdAt": None,
-        "updatedAt": None,
-        "discovery": {"dataImport": {
+    assert data == {
+        "masterFlow": {
             "createdAt": None,
             "updatedAt": None,
-            "rawRecords": {"nodes": [{"isValid": None, "isProcessed": None, "createdAt": None}]},
-        }},
-    }}
+            "discovery": {
+                "dataImport": {
+                    "createdAt": None,
+                    "updatedAt": None,
+                    "rawRecords": {"nodes": [{"isValid": None, "isProcessed": None, "createdAt": None}]},
+                }
+            },
+        }
+    }

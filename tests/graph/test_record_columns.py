@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from db.instrumentation import count_statements
 from db.queries.raw_records import BEFORE_FIRST, RecordPageKey, raw_record_pages
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
-PROCESSED_AT = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+PROCESSED_AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
 async def _flow_with_one_record(db, tenant):
@@ -17,10 +17,21 @@ async def _flow_with_one_record(db, tenant):
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [imported])
     await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"])])
-    await db.insert(raw_import_records, [raw_record_row(
-        tenant, data_import_id=imported["id"], row_number=7, raw_data={"host": "a"}, is_valid=False,
-        is_processed=True, processed_at=PROCESSED_AT, processing_notes="checked",
-    )])
+    await db.insert(
+        raw_import_records,
+        [
+            raw_record_row(
+                tenant,
+                data_import_id=imported["id"],
+                row_number=7,
+                raw_data={"host": "a"},
+                is_valid=False,
+                is_processed=True,
+                processed_at=PROCESSED_AT,
+                processing_notes="checked",
+            )
+        ],
+    )
     return str(flow["flow_id"]), imported["id"]
 
 

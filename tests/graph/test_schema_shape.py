@@ -36,7 +36,7 @@ def test_subscription_has_exactly_the_master_flow_changed_field():
 def test_there_is_no_mutation_no_node_interface_and_no_node_field():
     assert schema._schema.mutation_type is None
     assert "Node" not in schema._schema.type_map
-    assert all("node" != name for name in schema._schema.query_type.fields)
+    assert all(name != "node" for name in schema._schema.query_type.fields)
 
 
 def test_the_master_flow_id_is_the_only_id_field_or_argument_anywhere():
@@ -89,7 +89,9 @@ def test_the_committed_schema_graphql_matches_the_code():
 
 
 async def test_introspection_over_http_lists_only_the_two_query_fields_and_the_one_subscription(graphql, tenant):
-    data = await graphql.data("{ __schema { queryType { fields { name } } mutationType { name } subscriptionType { name fields { name } } } }", tenant)
+    data = await graphql.data(
+        "{ __schema { queryType { fields { name } } mutationType { name } subscriptionType { name fields { name } } } }", tenant
+    )
 
     assert data == {
         "__schema": {

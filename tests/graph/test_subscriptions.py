@@ -308,9 +308,7 @@ async def test_an_error_in_a_push_carries_its_code_as_over_http(live_server, set
 
 
 async def test_subscriptions_over_http_are_refused_with_a_clear_error(graphql, tenant):
-    response = await graphql.post(
-        FLOW_CHANGED, tenant, {"flowId": str(uuid.uuid4())}, headers={"Accept": "application/graphql-response+json"}
-    )
+    response = await graphql.post(FLOW_CHANGED, tenant, {"flowId": str(uuid.uuid4())}, headers={"Accept": "application/graphql-response+json"})
 
     assert response.status_code == 400
     assert response.json() == {
@@ -411,7 +409,7 @@ async def test_after_a_database_restart_every_subscription_gets_a_refresh(own_da
     await own_database.db.insert(master_flows, flows)
 
     async with connected(own_database.gateway, settings, tenant) as ws:
-        for operation_id, flow in zip(("1", "2"), flows):
+        for operation_id, flow in zip(("1", "2"), flows, strict=True):
             await ws.subscribe(operation_id, flow["flow_id"])
             await warm_up(ws, own_database.db, flow, operation_id)
         await own_database.restart()

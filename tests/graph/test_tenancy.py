@@ -28,8 +28,9 @@ async def test_another_tenants_flow_reads_as_missing(db, graphql, tenant, other_
 
 
 async def test_another_engagement_of_the_same_client_is_another_tenant(db, graphql, tenant):
-    from db.tenancy import Tenant
     import uuid
+
+    from db.tenancy import Tenant
 
     sibling = Tenant(tenant.client_account_id, uuid.uuid4())
     theirs = master_flow_row(sibling)
@@ -43,9 +44,12 @@ async def test_another_tenants_discovery_row_pointing_at_my_flow_does_not_show(d
     their_import = data_import_row(other_tenant, import_name="theirs")
     await db.insert(master_flows, [mine])
     await db.insert(data_imports, [their_import])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(other_tenant, master_flow_id=mine["flow_id"], data_import_id=their_import["id"], flow_name="theirs"),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(other_tenant, master_flow_id=mine["flow_id"], data_import_id=their_import["id"], flow_name="theirs"),
+        ],
+    )
 
     data = await graphql.data(FLOW, tenant, {"id": str(mine["flow_id"])})
 
@@ -71,11 +75,14 @@ async def test_records_stamped_with_another_tenant_do_not_show_in_my_import(db, 
     await db.insert(master_flows, [mine])
     await db.insert(data_imports, [my_import])
     await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=mine["flow_id"], data_import_id=my_import["id"])])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=my_import["id"], row_number=1, raw_data={}),
-        raw_record_row(None, data_import_id=my_import["id"], row_number=2, raw_data={}),
-        raw_record_row(other_tenant, data_import_id=my_import["id"], row_number=3, raw_data={}),
-    ])
+    await db.insert(
+        raw_import_records,
+        [
+            raw_record_row(tenant, data_import_id=my_import["id"], row_number=1, raw_data={}),
+            raw_record_row(None, data_import_id=my_import["id"], row_number=2, raw_data={}),
+            raw_record_row(other_tenant, data_import_id=my_import["id"], row_number=3, raw_data={}),
+        ],
+    )
 
     data = await graphql.data(FLOW, tenant, {"id": str(mine["flow_id"])})
 

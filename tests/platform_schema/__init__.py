@@ -57,10 +57,7 @@ async def build(connection: AsyncConnection, *, schema: str, role: str, triggers
     raw = (await connection.get_raw_connection()).driver_connection
     await raw.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     await raw.execute(schema_sql(schema))
-    await raw.execute(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') "
-        f"THEN CREATE ROLE {role} LOGIN; END IF; END $$"
-    )
+    await raw.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN; END IF; END $$")
     # The grants run in a transaction of their own (BEGIN ... COMMIT), as in psql.
     await raw.execute(grants_sql(schema=schema, role=role))
     if triggers:

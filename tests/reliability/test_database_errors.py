@@ -87,9 +87,7 @@ async def test_a_stopped_database_is_service_unavailable_at_once(database, postg
     assert seconds < SLACK_SECONDS
 
 
-async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_id(
-    database, postgres: TemporaryPostgres, caplog
-):
+async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_id(database, postgres: TemporaryPostgres, caplog):
     postgres.stop()
     async with in_process(database) as (client, _):
         with caplog.at_level(logging.WARNING, logger="flowgate"):

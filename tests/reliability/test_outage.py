@@ -57,9 +57,7 @@ async def test_an_outage_under_load_is_answered_with_service_unavailable_then_re
     with serving(database, tmp_path / "serve.log") as gateway:
         async with httpx.AsyncClient(base_url=gateway.url, timeout=ANSWER_SECONDS) as http:
             await eventually(lambda: ready(http), within=RECOVERY_SECONDS)
-            load = asyncio.create_task(
-                generate_load(gateway.port, requests, concurrency=8, stop=stop, record=samples.append, timeout=ANSWER_SECONDS)
-            )
+            load = asyncio.create_task(generate_load(gateway.port, requests, concurrency=8, stop=stop, record=samples.append, timeout=ANSWER_SECONDS))
             await asyncio.sleep(1.0)
             await asyncio.to_thread(postgres.stop, mode)
             down = time.monotonic()
@@ -93,9 +91,7 @@ async def test_an_outage_under_load_is_answered_with_service_unavailable_then_re
     assert after == [200, 200]
 
 
-async def test_a_gateway_started_while_the_database_is_down_serves_once_it_is_back(
-    database: DatabaseSettings, postgres: TemporaryPostgres, tmp_path
-):
+async def test_a_gateway_started_while_the_database_is_down_serves_once_it_is_back(database: DatabaseSettings, postgres: TemporaryPostgres, tmp_path):
     postgres.stop()
     with serving(database, tmp_path / "serve.log") as gateway:
         async with httpx.AsyncClient(base_url=gateway.url, timeout=ANSWER_SECONDS) as http:

@@ -17,7 +17,7 @@ from db.settings import DatabaseSettings
 from graph.app import create_app
 from graph.settings import Settings
 from tests.bench.servers import gateway_sessions, sessions_end
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, lifespan_running
 from tests.reliability.conftest import FLOW
 from tests.reliability.gateway import blocked_backend, locked_flows, serving
 
@@ -73,8 +73,7 @@ async def test_sigterm_closes_websockets_with_1012_service_restart(database: Dat
 
 async def test_the_app_closes_its_pool_at_shutdown(database: DatabaseSettings, admin):
     settings = Settings(database=database)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
+    async with lifespan_running(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://flowgate.test") as http:
             await GraphQLClient(http, settings).data(FLOW, BENCH_TENANT, {"flowId": str(uuid.uuid4())})

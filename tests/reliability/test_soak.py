@@ -11,9 +11,7 @@ from tests.reliability.gateway import serving
 from tests.soak.run import headline_requests, soak
 
 
-async def test_a_short_soak_has_no_errors_and_leaves_no_sessions(
-    database: DatabaseSettings, admin: asyncpg.Connection, token: str, tmp_path
-):
+async def test_a_short_soak_has_no_errors_and_leaves_no_sessions(database: DatabaseSettings, admin: asyncpg.Connection, token: str, tmp_path):
     with serving(database, tmp_path / "serve.log") as gateway:
         requests = headline_requests(token, await first_flow_id(gateway.port, token))
         report = await soak(gateway.port, gateway.process.pid, requests, admin, seconds=5, concurrency=8, warmup=1)

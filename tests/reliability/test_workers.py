@@ -20,9 +20,7 @@ from tests.reliability.gateway import serving
 SERVED_SECONDS = 20.0  # until both workers have answered
 
 
-@pytest.mark.parametrize(
-    ("workers", "env"), [(2, {}), (None, {"WEB_CONCURRENCY": "2"})], ids=["--workers 2", "WEB_CONCURRENCY=2"]
-)
+@pytest.mark.parametrize(("workers", "env"), [(2, {}), (None, {"WEB_CONCURRENCY": "2"})], ids=["--workers 2", "WEB_CONCURRENCY=2"])
 async def test_two_worker_processes_serve_one_database(
     database: DatabaseSettings, admin: asyncpg.Connection, tmp_path, workers: int | None, env: dict[str, str]
 ):

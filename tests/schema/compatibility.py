@@ -59,9 +59,7 @@ def promise(sdl: str) -> GraphQLSchema:
     not, as a schema keeps them for its interfaces.
     """
     undeprecated = build_ast_schema(visit(parse(sdl), _DeprecatedRemover()))
-    implementations = [
-        type_ for type_ in undeprecated.type_map.values() if isinstance(type_, GraphQLObjectType) and type_.interfaces
-    ]
+    implementations = [type_ for type_ in undeprecated.type_map.values() if isinstance(type_, GraphQLObjectType) and type_.interfaces]
     return GraphQLSchema(
         query=undeprecated.query_type,
         mutation=undeprecated.mutation_type,

@@ -67,9 +67,7 @@ INSTALL_TIMEOUT_SECONDS = 300
 GENERATE_TIMEOUT_SECONDS = 120
 
 
-def run(
-    command: list[str], *, what: str, timeout: float, cwd: Path = ROOT, check: bool = True
-) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], *, what: str, timeout: float, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess[str]:
     """`command`'s result; fails the test, naming `what`, on a timeout or (with `check`) an exit code other than 0."""
     try:
         result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -119,9 +117,7 @@ def ariadne_codegen_config(target: Path) -> str:
 
 def import_package(directory: Path, name: str) -> ModuleType:
     """Imports the package `directory / name` as `name` (registered in `sys.modules`, so relative imports work)."""
-    spec = importlib.util.spec_from_file_location(
-        name, directory / name / "__init__.py", submodule_search_locations=[str(directory / name)]
-    )
+    spec = importlib.util.spec_from_file_location(name, directory / name / "__init__.py", submodule_search_locations=[str(directory / name)])
     assert spec is not None and spec.loader is not None
     package = importlib.util.module_from_spec(spec)
     sys.modules[name] = package
@@ -202,16 +198,26 @@ async def insert_discovery(db: Database, tenant: Tenant, **flow_columns: Any) ->
     data_import = data_import_row(tenant, import_name="Frankfurt DC1 CMDB export", total_records=2)
     await db.insert(master_flows, [flow])
     await db.insert(data_imports, [data_import])
-    await db.insert(discovery_flows, [
-        discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=data_import["id"], **discovery_progress(40.0)),
-    ])
-    await db.insert(raw_import_records, [
-        raw_record_row(tenant, data_import_id=data_import["id"], row_number=1, raw_data={"hostname": "fra-db-01"}),
-        raw_record_row(
-            tenant, data_import_id=data_import["id"], row_number=2, raw_data={"hostname": ""},
-            is_valid=False, validation_errors={"hostname": "must not be empty"},
-        ),
-    ])
+    await db.insert(
+        discovery_flows,
+        [
+            discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=data_import["id"], **discovery_progress(40.0)),
+        ],
+    )
+    await db.insert(
+        raw_import_records,
+        [
+            raw_record_row(tenant, data_import_id=data_import["id"], row_number=1, raw_data={"hostname": "fra-db-01"}),
+            raw_record_row(
+                tenant,
+                data_import_id=data_import["id"],
+                row_number=2,
+                raw_data={"hostname": ""},
+                is_valid=False,
+                validation_errors={"hostname": "must not be empty"},
+            ),
+        ],
+    )
     return flow, data_import
 
 
@@ -260,10 +266,15 @@ async def test_the_generated_python_client_returns_typed_models_from_a_served_ga
                     "raw_records": {
                         "total_count": 2,
                         "edges": [
-                            {"node": {"row_number": 1, "raw_data": {"hostname": "fra-db-01"}, "is_valid": True,
-                                      "validation_errors": None}},
-                            {"node": {"row_number": 2, "raw_data": {"hostname": ""}, "is_valid": False,
-                                      "validation_errors": {"hostname": "must not be empty"}}},
+                            {"node": {"row_number": 1, "raw_data": {"hostname": "fra-db-01"}, "is_valid": True, "validation_errors": None}},
+                            {
+                                "node": {
+                                    "row_number": 2,
+                                    "raw_data": {"hostname": ""},
+                                    "is_valid": False,
+                                    "validation_errors": {"hostname": "must not be empty"},
+                                }
+                            },
                         ],
                         "page_info": {"has_next_page": False, "end_cursor": edges[-1].cursor},
                     },

@@ -90,9 +90,7 @@ def test_changing_a_field_type_breaks_the_promise():
 
 
 def test_removing_an_enum_value_breaks_the_promise():
-    assert breaking(changed("  ACTIVE\n", "")) == [
-        (BreakingChangeType.VALUE_REMOVED_FROM_ENUM, "Enum value Status.ACTIVE was removed.")
-    ]
+    assert breaking(changed("  ACTIVE\n", "")) == [(BreakingChangeType.VALUE_REMOVED_FROM_ENUM, "Enum value Status.ACTIVE was removed.")]
 
 
 def test_removing_a_deprecated_enum_value_keeps_the_promise():

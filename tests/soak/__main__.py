@@ -44,9 +44,7 @@ async def _soak(args: argparse.Namespace, database: DatabaseSettings) -> tuple[S
         with running(command, port, {"HOST": "127.0.0.1"}, log=ROOT / ".bench" / "soak-serve.log") as gateway:
             requests = headline_requests(token, await first_flow_id(port, token))
             warmup = min(WARMUP_SECONDS, args.seconds / 10)
-            report = await soak(
-                port, gateway.pid, requests, connection, seconds=args.seconds, concurrency=args.concurrency, warmup=warmup
-            )
+            report = await soak(port, gateway.pid, requests, connection, seconds=args.seconds, concurrency=args.concurrency, warmup=warmup)
         return report, await sessions_end(connection, report.pids, within=SESSIONS_END_SECONDS)
     finally:
         await connection.close()

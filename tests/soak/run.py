@@ -95,8 +95,5 @@ async def soak(
         report.pids = process_tree(pid)
         report.sessions = len(await gateway_sessions(database, report.pids))
 
-    await asyncio.gather(
-        generate_load(port, requests, concurrency=concurrency, stop=stop, record=report.record), watch()
-    )
+    await asyncio.gather(generate_load(port, requests, concurrency=concurrency, stop=stop, record=report.record), watch())
     return report
-

@@ -9,6 +9,7 @@ Revises: 0001
 Create Date: 2026-11-25 19:10:00.000000
 
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -16,8 +17,8 @@ from alembic import op
 from db.triggers import drop_statements, install_statements
 
 # revision identifiers, used by Alembic.
-revision: str = '0002'
-down_revision: str | Sequence[str] | None = '0001'
+revision: str = "0002"
+down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

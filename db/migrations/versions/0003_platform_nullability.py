@@ -14,6 +14,7 @@ Revises: 0002
 Create Date: 2026-12-02 10:30:00.000000
 
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -22,8 +23,8 @@ from alembic import op
 from db.indexes import GATEWAY_INDEXES
 
 # revision identifiers, used by Alembic.
-revision: str = '0003'
-down_revision: str | Sequence[str] | None = '0002'
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -66,9 +67,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_user_account_associations_user_client", "user_account_associations", ["user_id", "client_account_id"]
-    )
+    op.create_index("ix_user_account_associations_user_client", "user_account_associations", ["user_id", "client_account_id"])
 
 
 def downgrade() -> None:
@@ -79,11 +78,13 @@ def downgrade() -> None:
         op.drop_index(index.name, table_name=index.table)
     op.create_index("ix_master_flows_parent_flow_id", "crewai_flow_state_extensions", ["parent_flow_id"])
     op.create_index(
-        "ix_master_flows_tenant_created", "crewai_flow_state_extensions",
+        "ix_master_flows_tenant_created",
+        "crewai_flow_state_extensions",
         ["client_account_id", "engagement_id", "created_at", "flow_id"],
     )
     op.create_index(
-        "ix_master_flows_tenant_updated", "crewai_flow_state_extensions",
+        "ix_master_flows_tenant_updated",
+        "crewai_flow_state_extensions",
         ["client_account_id", "engagement_id", "updated_at", "flow_id"],
     )
     op.create_index("ux_raw_import_records_import_row", "raw_import_records", ["data_import_id", "row_number"], unique=True)

@@ -11,6 +11,7 @@ Revises: 0003
 Create Date: 2026-12-02 14:00:00.000000
 
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -18,8 +19,8 @@ from alembic import op
 from db.triggers import install_statements
 
 # revision identifiers, used by Alembic.
-revision: str = '0004'
-down_revision: str | Sequence[str] | None = '0003'
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
