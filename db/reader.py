@@ -60,14 +60,15 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 class Reader:
     """Runs compiled queries on a pool of read-only connections.
 
-    `observers` are called once per statement sent (metrics and tests count
-    statements with them).  `acquire_timeout` is in seconds.
+    `observers` are called once per statement sent: by default the
+    `gateway_sql_statements` counter; tests add their own counts.
+    `acquire_timeout` is in seconds.
     """
 
-    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float, observers: Sequence[Callable[[], None]] = (SQL_STATEMENTS.inc,)) -> None:
         self.pool = pool
         self.acquire_timeout = acquire_timeout
-        self.observers: list[Callable[[], None]] = [SQL_STATEMENTS.inc]
+        self.observers: list[Callable[[], None]] = list(observers)
 
     @classmethod
     async def connect(cls, settings: DatabaseSettings) -> Reader:

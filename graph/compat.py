@@ -31,6 +31,7 @@ __all__ = [
     "FieldDetailsList",
     "Path",
     "StockExecutionContext",
+    "argument_values",
     "enum_class",
     "gather_with_cancel",
     "get_argument_values",
@@ -94,6 +95,13 @@ def enum_class(leaf: GraphQLEnumType) -> type[Enum] | None:
     """The Python enum a strawberry enum type wraps."""
     wrapped: type[Enum] | None = getattr(leaf, "wrapped_cls", None)
     return wrapped
+
+
+def argument_values(info: Any) -> dict[str, Any]:
+    """The arguments of the field strawberry's `info` resolves, coerced as graphql-core coerces them (GraphQL names)."""
+    raw = raw_info(info)
+    field_def = raw.parent_type.fields[raw.field_name]
+    return get_argument_values(field_def, raw.field_nodes[0], raw.variable_values)
 
 
 def raw_info(info: Any) -> GraphQLResolveInfo[Any]:

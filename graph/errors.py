@@ -24,7 +24,6 @@ __all__ = [
     "BadUserInput",
     "ClientError",
     "Forbidden",
-    "QueryTooComplex",
     "RequestTimeout",
     "SubscriptionsUnavailable",
     "Unauthenticated",
@@ -48,10 +47,6 @@ class ClientError(Exception):
 
 class BadUserInput(ClientError):
     code = "BAD_USER_INPUT"
-
-
-class QueryTooComplex(ClientError):
-    code = "QUERY_TOO_COMPLEX"
 
 
 class Unauthenticated(ClientError):

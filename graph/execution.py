@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +39,7 @@ from graph.errors import RequestTimeout, format_error
 from graph.fast_execution import FastExecutionContext
 from graph.fast_execution.selfcheck import mismatch
 from graph.limits import NodeLimit, query_limit_rule
+from graph.lru import LRU
 from graph.settings import Settings
 
 __all__ = ["Executor", "Outcome", "Prepared"]
@@ -109,19 +109,14 @@ class Executor:
         # FAST_EXECUTOR=off, or internals that no longer fit (graph.fast_execution.selfcheck): the stock executor.
         fast = settings.fast_executor and mismatch() is None
         self.execution_context_class: type = FastExecutionContext if fast else StockExecutionContext
-        self._documents: OrderedDict[str, Prepared] = OrderedDict()
-        self._cache_size = cache_size
+        self._documents: LRU[str, Prepared] = LRU(cache_size)
 
     def prepare(self, query: str) -> Prepared:
         """The parsed and validated document, or the errors found; cached by query text."""
-        cached = self._documents.get(query)
-        if cached is not None:
-            self._documents.move_to_end(query)
-            return cached
-        prepared = self._prepare(query)
-        self._documents[query] = prepared
-        if len(self._documents) > self._cache_size:
-            self._documents.popitem(last=False)
+        prepared = self._documents.get(query)
+        if prepared is None:
+            prepared = self._prepare(query)
+            self._documents.put(query, prepared)
         return prepared
 
     def _prepare(self, query: str) -> Prepared:

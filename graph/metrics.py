@@ -24,14 +24,11 @@ from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db.instrumentation import SQL_STATEMENTS
-
 if TYPE_CHECKING:
     from db.reader import Reader
 
 __all__ = [
     "OPEN_SUBSCRIPTIONS",
-    "SQL_STATEMENTS",
     "PoolUsage",
     "metrics_endpoint",
     "observe_request",

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Protocol
 import orjson
 
 from graph.errors import BadUserInput, ClientError
+from graph.lru import LRU
 from graph.settings import Settings
 
 __all__ = [
@@ -118,8 +118,7 @@ class AutomaticPersistedQueries:
     """Apollo's automatic persisted queries: documents registered by clients, the `size` most recent kept."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._documents: OrderedDict[str, str] = OrderedDict()
+        self._documents: LRU[str, str] = LRU(size)
 
     def resolve(self, query: str | None, persisted: PersistedQuery | None) -> str:
         if persisted is None:
@@ -132,18 +131,13 @@ class AutomaticPersistedQueries:
         document = self._documents.get(persisted.sha256_hash)
         if document is None:
             raise PersistedQueryNotFound()
-        self._documents.move_to_end(persisted.sha256_hash)
         return document
 
     def remember(self, query: str, persisted: PersistedQuery | None) -> None:
         # Registered only after validation (as Apollo Server does), so the store never holds a
         # document that cannot run.
-        if persisted is None:
-            return
-        self._documents[persisted.sha256_hash] = query
-        self._documents.move_to_end(persisted.sha256_hash)
-        if len(self._documents) > self._size:
-            self._documents.popitem(last=False)
+        if persisted is not None:
+            self._documents.put(persisted.sha256_hash, query)
 
 
 class TrustedDocuments:

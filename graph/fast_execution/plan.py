@@ -7,10 +7,12 @@ else (left to graphql-core).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -21,7 +23,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
-from graph.compat import FieldDetailsList, enum_class, is_default_resolver, plain_method, strawberry_definition
+from graph.compat import FieldDetailsList, argument_values, enum_class, is_default_resolver, plain_method, strawberry_definition
 from graph.selection import Selection
 
 __all__ = [
@@ -46,15 +48,31 @@ BatchResolver = Callable[[Sequence[Any], Any, dict[str, Any], Selection], Awaita
 _BATCH = "flowgate.batch"
 
 
-def batched(resolver: BatchResolver) -> dict[str, BatchResolver]:
-    """Field metadata that lets the fast executor resolve a field for a whole level at once.
+def batched(resolver: BatchResolver, *, description: str) -> Callable[[Callable[..., Any]], Any]:
+    """A strawberry field resolved by `resolver` for a whole level at once, declared by a stub method.
 
-    Use as `@strawberry.field(metadata=batched(fn))`; the field's own resolver
-    must give the same result as `fn([self], ...)[0]` (the stock executor and
-    subscriptions use it).  `selection` tells what the query selects below
-    the field, for resolvers that read only the columns asked for.
+        @batched(_discoveries, description="...")
+        async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None: ...
+
+    The stub gives the field its arguments and type; its body is never run.
+    The fast executor calls `resolver(sources, context, arguments, selection)`
+    once per level; the stock executor and subscriptions call it with one
+    source, through a per-object resolver made here, with the arguments
+    coerced as graphql-core coerces them.  `selection` tells what the query
+    selects below the field, for resolvers that read only the columns asked for.
     """
-    return {_BATCH: resolver}
+
+    def field(stub: Callable[..., Any]) -> Any:
+        @functools.wraps(stub)
+        async def resolve_one(self: Any, info: Any, **_: Any) -> Any:
+            [value] = await resolver([self], info.context, argument_values(info), Selection.of(info))
+            if isinstance(value, Exception):
+                raise value
+            return value
+
+        return strawberry.field(resolver=resolve_one, description=description, metadata={_BATCH: resolver})
+
+    return field
 
 
 LEAF, COMPOSITE, BATCHED, OTHER = range(4)

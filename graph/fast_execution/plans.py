@@ -8,7 +8,6 @@ depend on the variables: then each request gets a plan of its own.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from graphql import BREAK, DirectiveNode, FragmentDefinitionNode, OperationDefin
 
 from graph.fast_execution.leaves import LeafFiller, leaf_filler
 from graph.fast_execution.plan import Step
+from graph.lru import LRU
 
 __all__ = ["CompiledSelectionSet", "OperationPlan", "PlanCache"]
 
@@ -67,18 +67,13 @@ class PlanCache:
     """The plans of the last `size` operations run."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._plans: OrderedDict[int, OperationPlan] = OrderedDict()
-        self._size = size
+        self._plans: LRU[int, OperationPlan] = LRU(size)
 
     def plan(self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> OperationPlan:
         """The plan every request running `operation` shares; a new one for each request when it has directives."""
-        cached = self._plans.get(id(operation))
-        if cached is not None:
-            self._plans.move_to_end(id(operation))
-            return cached
-        plan = OperationPlan(operation)
-        if not _has_directives(operation, fragments):
-            self._plans[id(operation)] = plan
-            if len(self._plans) > self._size:
-                self._plans.popitem(last=False)
+        plan = self._plans.get(id(operation))
+        if plan is None:
+            plan = OperationPlan(operation)
+            if not _has_directives(operation, fragments):
+                self._plans.put(id(operation), plan)
         return plan

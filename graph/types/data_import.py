@@ -123,12 +123,12 @@ class DataImport:
             updated_at=row["updated_at"] or row["created_at"],
         )
 
-    @strawberry.field(
+    @batched(
+        _record_pages,
         description=(
             "The import's records in row order, a page at a time (keyset pagination). Row numbers can repeat "
             "and skip; records with the same row number come in a fixed order, each exactly once."
         ),
-        metadata=batched(_record_pages),
     )
     async def raw_records(
         self,
@@ -136,9 +136,4 @@ class DataImport:
         first: Annotated[int, strawberry.argument(description=f"Page size, 1 to {RECORD_PAGE_CAP}.")] = 50,
         after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
         filter: Annotated[RawImportRecordFilter | None, strawberry.argument(description="Keep matching records only.")] = None,
-    ) -> Connection[RawImportRecord]:
-        arguments = {"first": first, "after": after, "filter": filter and {"isValid": filter.is_valid, "isProcessed": filter.is_processed}}
-        [page] = await _record_pages([self], info.context, arguments, Selection.of(info))
-        if isinstance(page, Exception):
-            raise page
-        return page
+    ) -> Connection[RawImportRecord]: ...

@@ -68,17 +68,14 @@ class MasterFlow:
             _parent_flow_id=row["parent_flow_id"],
         )
 
-    @strawberry.field(description="The discovery flow behind this master flow, if it has one.", metadata=batched(_discoveries))
-    async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None:
-        return (await _discoveries([self], info.context, {}, Selection.of(info)))[0]
+    @batched(_discoveries, description="The discovery flow behind this master flow, if it has one.")
+    async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None: ...
 
-    @strawberry.field(description="The flow this one was started from, if any.", metadata=batched(_parents))
-    async def parent_flow(self, info: strawberry.Info) -> MasterFlow | None:
-        return (await _parents([self], info.context, {}, Selection.of(info)))[0]
+    @batched(_parents, description="The flow this one was started from, if any.")
+    async def parent_flow(self, info: strawberry.Info) -> MasterFlow | None: ...
 
-    @strawberry.field(description="The flows started from this one, oldest first.", metadata=batched(_children))
-    async def child_flows(self, info: strawberry.Info) -> list[MasterFlow]:
-        return (await _children([self], info.context, {}, Selection.of(info)))[0]
+    @batched(_children, description="The flows started from this one, oldest first.")
+    async def child_flows(self, info: strawberry.Info) -> list[MasterFlow]: ...
 
 
 @strawberry.enum(description="The timestamps master flows can be ordered by.")

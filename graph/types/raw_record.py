@@ -11,7 +11,7 @@ from asyncpg import Record
 from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
-from db.queries.raw_records import RECORD_COLUMNS, RecordFilter
+from db.queries.raw_records import RECORD_COLUMNS
 
 __all__ = ["RawImportRecord", "RawImportRecordFilter"]
 
@@ -57,6 +57,3 @@ _COLUMN_OF_FIELD = {to_camel_case(column): column for column in RECORD_COLUMNS}
 class RawImportRecordFilter:
     is_valid: bool | None = strawberry.field(default=None, description="Only valid (true) or invalid (false) records.")
     is_processed: bool | None = strawberry.field(default=None, description="Only processed (true) or unprocessed (false) records.")
-
-    def to_query(self) -> RecordFilter:
-        return RecordFilter(is_valid=self.is_valid, is_processed=self.is_processed)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from db.instrumentation import count_statements
 from db.queries.raw_records import BEFORE_FIRST, RecordPageKey, raw_record_pages
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from tests.statements import count_statements
 
 PROCESSED_AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from db.instrumentation import count_statements
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from tests.statements import count_statements
 
 DETAIL = """
 query ($id: UUID!) {
