@@ -21,7 +21,7 @@ _NO_SPAN: AbstractContextManager[Any] = nullcontext()
 
 
 def use_tracer(tracer: Tracer | None) -> None:
-    """Trace statements (and GraphQL requests, `graph.tracing`) with `tracer`; None stops tracing."""
+    """Trace statements (and GraphQL requests, `graph.observability.tracing`) with `tracer`; None stops tracing."""
     global _tracer
     _tracer = tracer
 

@@ -16,7 +16,7 @@ from graph.settings import Settings
 def print_demo_banner(settings: Settings) -> str:
     """Tell a newcomer where GraphiQL is and which token to paste; returns the token."""
     from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT
-    from graph.auth import issue_token
+    from graph.guards.auth import issue_token
 
     token = issue_token(settings, DEMO_TENANT)
     print(
@@ -39,8 +39,8 @@ def serve(settings: Settings, workers: int) -> None:
     """
     import uvicorn
 
-    from graph.logs import configure_logging
-    from graph.metrics import shared_by_workers
+    from graph.observability.logs import configure_logging
+    from graph.observability.metrics import shared_by_workers
 
     configure_logging(settings)  # the supervisor's; each worker's app configures its own the same way
     with shared_by_workers(workers):
@@ -52,7 +52,7 @@ def serve(settings: Settings, workers: int) -> None:
             loop="uvloop",
             http="httptools",
             access_log=False,
-            log_config=None,  # uvicorn's records go through `graph.logs`
+            log_config=None,  # uvicorn's records go through `graph.observability.logs`
             log_level=settings.log_level.lower(),
             timeout_graceful_shutdown=math.ceil(settings.request_timeout_ms / 1000) + 1,
         )
@@ -75,18 +75,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "schema":
-        from graph.schema import sdl
+        from graph.schema.root import sdl
 
         sys.stdout.write(sdl())
         return
     if args.command == "assets":
-        from graph.graphiql import main as install_graphiql_assets
+        from graph.transport.graphiql import main as install_graphiql_assets
 
         install_graphiql_assets()
         return
     if args.command == "manifest":
-        from graph.manifest import ManifestError, build_manifest, dumps
-        from graph.schema import schema
+        from graph.guards.manifest import ManifestError, build_manifest, dumps
+        from graph.schema.root import schema
 
         try:
             sys.stdout.write(dumps(build_manifest(args.paths, schema._schema)))
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     settings = Settings.from_env()
     if args.command == "token":
-        from graph.auth import issue_token
+        from graph.guards.auth import issue_token
 
         print(issue_token(settings, Tenant(args.client_account_id, args.engagement_id), ttl_seconds=args.ttl))
         return

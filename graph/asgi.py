@@ -4,8 +4,8 @@ Each worker process imports it once, so the collector is tuned here, after
 everything the app needs has been imported and built.
 """
 
-from graph.app import create_app
-from graph.collector import tune_for_serving
+from graph.observability.collector import tune_for_serving
+from graph.transport.app import create_app
 
 app = create_app()
 tune_for_serving()

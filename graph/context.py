@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from db.notifications import FlowChanges
 from db.reader import Reader
 from db.tenancy import Tenant
-from graph.cursors import CursorCodec
+from graph.guards.cursors import CursorCodec
 from graph.loaders import Loaders
 
 __all__ = ["Context"]

@@ -45,9 +45,9 @@ from db.reader import Reader
 from db.seed.rows import insert_rows
 from db.settings import DatabaseSettings
 from db.tenancy import Tenant
-from graph.app import create_app
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import Settings
+from graph.transport.app import create_app
 from tests import platform_schema
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ import jwt
 
 from db.seed.rows import master_flow_row
 from db.tables import master_flows
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import DEVELOPMENT_JWT_SECRET, Settings
 from tests.conftest import ROOT, command_env
 

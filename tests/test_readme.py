@@ -13,7 +13,7 @@ from graphql import parse, validate
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
-from graph.schema import schema
+from graph.schema.root import schema
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from db.migrate import migrate
 from db.seed.bench import BENCH_TENANT, seed_bench
 from db.settings import DatabaseSettings
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import replace
 
 from db.reader import Reader
-from graph.execution import Executor
+from graph.execution.pipeline import Pipeline
 from tests.conftest import client_for
 
 FLOW_QUERY = "query ($flowId: UUID!) { masterFlow(flowId: $flowId) { flowId name } }"
@@ -57,7 +57,7 @@ async def test_an_unexpected_error_outside_execution_is_masked_and_logged(http, 
     def fail(self, query):
         raise RuntimeError("SELECT secret FROM migration.crewai_flow_state_extensions")
 
-    monkeypatch.setattr(Executor, "prepare", fail)
+    monkeypatch.setattr(Pipeline, "prepare", fail)
 
     with caplog.at_level(logging.ERROR, logger="flowgate"):
         response = await graphql.post("{ __typename }", tenant, headers={"Accept": GRAPHQL_RESPONSE})

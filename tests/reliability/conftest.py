@@ -17,7 +17,7 @@ import pytest
 from db.migrate import migrate
 from db.seed.bench import BENCH_TENANT, seed_bench
 from db.settings import DatabaseSettings
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.reliability.postgres import TemporaryPostgres
 

@@ -1,7 +1,7 @@
 """Overload: heavy queries take turns in the bulkhead, so a flood of them cannot starve the cheap ones.
 
 (An exhausted pool and the request timeout are in `test_database_errors`,
-the bulkhead's own rules in `tests/graph/test_bulkhead.py`.)
+the bulkhead's own rules in `tests/graph/guards/test_bulkhead.py`.)
 """
 
 from __future__ import annotations

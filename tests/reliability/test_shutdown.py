@@ -14,8 +14,8 @@ import websockets
 
 from db.seed.bench import BENCH_TENANT
 from db.settings import DatabaseSettings
-from graph.app import create_app
 from graph.settings import Settings
+from graph.transport.app import create_app
 from tests.bench.servers import gateway_sessions, sessions_end
 from tests.conftest import GraphQLClient, lifespan_running
 from tests.reliability.conftest import FLOW

@@ -41,7 +41,7 @@ from db.seed.rows import (
 )
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from db.tenancy import Tenant
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.conftest import ROOT, Database, npm_packages
 

@@ -23,7 +23,7 @@ from db.engine import database_url, plain_url
 from db.migrate import migrate
 from db.seed.bench import BENCH_TENANT, seed_bench
 from db.settings import DatabaseSettings
-from graph.auth import issue_token
+from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.bench.queries import first_flow_id
 from tests.bench.servers import PYTHON, ROOT, free_port, running, sessions_end

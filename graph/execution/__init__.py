@@ -1,0 +1,1 @@
+"""How an operation runs: the pipeline both transports call, query selections, and the fast executor."""

@@ -1,0 +1,1 @@
+"""What may run: authentication, CSRF, cursors, persisted and trusted documents, query limits, the bulkhead."""

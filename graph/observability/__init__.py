@@ -1,0 +1,1 @@
+"""What it tells operators: structured logs, Prometheus metrics, OpenTelemetry traces, garbage collector tuning."""

@@ -1,0 +1,86 @@
+"""The Starlette application: `/graphql` (HTTP and WebSocket), GraphiQL's assets, health, readiness and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TypedDict
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from db.notifications import FlowChanges
+from db.reader import Reader
+from graph.execution.pipeline import Pipeline
+from graph.guards.auth import authenticator_for
+from graph.guards.persisted import persisted_documents
+from graph.observability.logs import configure_logging
+from graph.observability.metrics import metrics_endpoint
+from graph.observability.tracing import configure_tracing
+from graph.schema.root import schema
+from graph.settings import Settings
+from graph.transport.graphiql import ASSETS_URL, serve_asset
+from graph.transport.http import GraphQLEndpoint
+from graph.transport.readiness import check, log_report, readiness_endpoint
+from graph.transport.websocket import GraphQLWebSocket
+
+__all__ = ["LifespanState", "create_app"]
+
+
+class LifespanState(TypedDict):
+    """What every request finds in `request.state`."""
+
+    reader: Reader
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, reader: Reader | None = None) -> Starlette:
+    """The gateway as an ASGI app.
+
+    Without a `reader`, the app's lifespan opens one from `settings` and
+    closes it at shutdown; a given reader stays the caller's to close.
+    Either way the reader reaches the endpoints as the lifespan's state
+    (`request.state.reader`).  The lifespan also logs what the role cannot
+    see or lacks (`graph.transport.readiness`) and runs the process's flow change
+    listener (subscriptions).
+    """
+    settings = settings or Settings.from_env()
+    configure_logging(settings)
+    configure_tracing(settings)
+    # One pipeline and one authenticator per app: HTTP and WebSocket share their caches and rules.
+    pipeline = Pipeline(schema._schema, settings, persisted_documents(settings))
+    authenticator = authenticator_for(settings)
+    endpoint = GraphQLEndpoint(pipeline=pipeline, settings=settings, authenticator=authenticator)
+    changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
+    websocket = GraphQLWebSocket(pipeline=pipeline, settings=settings, authenticator=authenticator, changes=changes)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[LifespanState]:
+        async with AsyncExitStack() as stack:
+            serving = reader
+            if serving is None:
+                serving = await Reader.connect(settings.database)
+                stack.push_async_callback(serving.close)
+            log_report(await check(serving, settings.database.schema))
+            changes.start()
+            stack.push_async_callback(changes.stop)
+            yield {"reader": serving}
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            WebSocketRoute("/graphql", websocket),
+            Route("/healthz", healthz),
+            Route("/readyz", readiness_endpoint(settings.database.schema)),
+            Route("/metrics", metrics_endpoint()),
+            Route(ASSETS_URL + "/{name}", serve_asset),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

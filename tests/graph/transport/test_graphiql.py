@@ -1,0 +1,144 @@
+"""GraphiQL: the page, its locally served assets, the demo token, and a real browser with no internet.
+
+The browser test drives Debian's Chromium (installed on first use when the
+tests run as root) with npm `playwright-core` from `.cache/npm/`, so it needs
+Node.js 20+ and npm.  Its screenshot is kept in `.cache/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from db.seed.rows import master_flow_row
+from db.tables import master_flows
+from graph.guards.auth import issue_token
+from graph.settings import Settings
+from graph.transport import graphiql
+from graph.transport.graphiql import FILES, GraphiQLPage, install_assets
+from tests.conftest import ROOT, npm_packages, serving
+
+BROWSER_SCRIPT = Path(__file__).with_name("graphiql_browser.mjs")
+BROWSER_TIMEOUT_SECONDS = 60
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_INSTALL_TIMEOUT_SECONDS = 600
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def graphiql_assets() -> Path:
+    """The installed assets directory; fails the test, saying why, when npm cannot install them."""
+    problem = install_assets()
+    if problem is not None:
+        pytest.fail(f"GraphiQL's assets could not be installed: {problem}")
+    return graphiql.ASSETS_DIR
+
+
+@pytest.fixture
+def no_assets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graphiql, "ASSETS_DIR", tmp_path / "missing")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, installed with apt-get when missing and the tests run as root."""
+    if not CHROMIUM.is_file():
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            pytest.fail(f"This test needs Chromium at {CHROMIUM}: run `apt-get install -y chromium` as root.")
+        result = subprocess.run(
+            ["apt-get", "install", "-y", "chromium"],
+            capture_output=True,
+            text=True,
+            timeout=CHROMIUM_INSTALL_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if result.returncode != 0 or not CHROMIUM.is_file():
+            pytest.fail(f"`apt-get install -y chromium` failed:\n{result.stderr}")
+    return CHROMIUM
+
+
+def _page(settings: Settings) -> str:
+    return GraphiQLPage(settings).html()
+
+
+def test_the_page_loads_every_asset_from_flowgate_once_installed(graphiql_assets, settings):
+    html = _page(settings)
+
+    assert [name for name in FILES if f'"/graphiql/static/{name}"' in html] == list(FILES)
+    assert "unpkg.com" not in html
+
+
+def test_the_page_without_assets_loads_them_from_a_cdn_and_says_it_needs_internet(no_assets, settings):
+    html = _page(settings)
+
+    assert "https://unpkg.com/graphiql@3.9.0/graphiql.min.js" in html
+    assert "needs internet. Run `python -m graph assets`" in html
+
+
+def test_the_demo_token_fills_the_headers_pane_in_development(settings):
+    html = _page(replace(settings, demo_token="demo.token.value"))
+
+    assert json.dumps(json.dumps({"Authorization": "Bearer demo.token.value"})) in html
+
+
+def test_the_headers_pane_starts_empty_without_a_demo_token(settings):
+    assert '"headers": null' in _page(settings)
+
+
+def test_production_refuses_a_demo_token():
+    with pytest.raises(ValueError, match=r"DEMO_TOKEN must not be set in production\."):
+        Settings(environment="production", jwt_secret="s" * 32, demo_token="demo.token.value")
+
+
+async def test_flowgate_serves_the_assets(graphiql_assets, http):
+    response = await http.get("/graphiql/static/graphiql.min.js")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert response.content == (graphiql_assets / "graphiql.min.js").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["versions.json", "..%2Fgraphiql.html", "missing.js"])
+async def test_only_the_listed_assets_are_served(graphiql_assets, http, name):
+    response = await http.get(f"/graphiql/static/{name}")
+
+    assert response.status_code == 404
+
+
+async def test_graphiql_runs_a_query_in_chromium_without_internet(graphiql_assets, chromium, settings, db, tenant, tmp_path):
+    flow = master_flow_row(tenant, flow_name="Frankfurt DC1")
+    await db.insert(master_flows, [flow])
+    token = issue_token(settings, tenant)
+    prefix = npm_packages({"playwright-core": 1})
+    screenshot = tmp_path / "graphiql.png"
+    query = f'{{ masterFlow(flowId: "{flow["flow_id"]}") {{ flowId name }} }}'
+
+    async with serving(settings, tmp_path, DEMO_TOKEN=token) as url:
+        process = await asyncio.create_subprocess_exec(
+            "node",
+            str(BROWSER_SCRIPT),
+            str(prefix),
+            f"{url}/graphql",
+            str(screenshot),
+            env={**os.environ, "QUERY": query, "CHROMIUM": str(chromium)},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        async with asyncio.timeout(BROWSER_TIMEOUT_SECONDS):
+            stdout, stderr = await process.communicate()
+    assert process.returncode == 0 and stdout, (stdout.decode(), stderr.decode())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(screenshot, SCREENSHOTS / "graphiql.png")
+    seen = json.loads(stdout)
+
+    assert seen["offHost"] == []
+    assert seen["explorer"] is True
+    assert json.loads(seen["headers"]) == {"Authorization": f"Bearer {token}"}
+    assert json.loads(seen["result"]) == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Frankfurt DC1"}}}
