@@ -17,7 +17,7 @@ async def _index_recommendations(settings: DatabaseSettings) -> list[str]:
 
     connection = await asyncpg.connect(plain_url(database_url(settings)))
     try:
-        return await recommendations(connection, settings.schema)
+        return await recommendations(connection, settings.schema_name)
     finally:
         await connection.close()
 
@@ -45,14 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "triggers":
         from db.triggers import triggers_sql
 
-        print(triggers_sql(schema=settings.schema), end="")
+        print(triggers_sql(schema=settings.schema_name), end="")
     elif args.command == "grants":
         from db.grants import grants_sql
 
-        print(grants_sql(schema=settings.schema, role=args.role, bypass_rls=args.bypass_rls), end="")
+        print(grants_sql(schema=settings.schema_name, role=args.role, bypass_rls=args.bypass_rls), end="")
     elif args.command == "migrate":
         migrate(settings)
-        print(f"Schema {settings.schema!r} is up to date.")
+        print(f"Schema {settings.schema_name!r} is up to date.")
     elif args.dataset == "demo":
         from db.seed.demo import seed_demo
 

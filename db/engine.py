@@ -46,4 +46,4 @@ def _with_driver(url: str, drivername: str) -> str:
 
 def create_admin_engine(settings: DatabaseSettings) -> AsyncEngine:
     """A writable engine for migrations and seeding, schema mapped."""
-    return create_async_engine(asyncpg_url(database_url(settings)), pool_size=2).execution_options(schema_translate_map={None: settings.schema})
+    return create_async_engine(asyncpg_url(database_url(settings)), pool_size=2).execution_options(schema_translate_map={None: settings.schema_name})

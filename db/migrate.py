@@ -22,5 +22,5 @@ def alembic_config(settings: DatabaseSettings) -> Config:
 
 
 def migrate(settings: DatabaseSettings, revision: str = "head") -> None:
-    """Bring `settings.schema` up to `revision` (idempotent). Call outside an event loop."""
+    """Bring `settings.schema_name` up to `revision` (idempotent). Call outside an event loop."""
     command.upgrade(alembic_config(settings), revision)

@@ -114,7 +114,7 @@ class FlowChanges:
     """
 
     def __init__(self, settings: DatabaseSettings, *, coalesce_seconds: float) -> None:
-        self.channel = channel_name(settings.schema)
+        self.channel = channel_name(settings.schema_name)
         self.coalesce_seconds = coalesce_seconds
         self._settings = settings
         self._subscriptions: defaultdict[FlowKey, set[FlowSubscription]] = defaultdict(set)
@@ -165,7 +165,7 @@ class FlowChanges:
                 connection = await asyncpg.connect(
                     url,
                     timeout=_CONNECT_TIMEOUT_SECONDS,
-                    server_settings={"application_name": f"flowgate-listener:{self._settings.schema}"},
+                    server_settings={"application_name": f"flowgate-listener:{self._settings.schema_name}"},
                 )
             except (OSError, TimeoutError, asyncpg.PostgresError) as error:
                 log.warning("Cannot listen for flow changes (%s); retrying in %.2f s.", error, delay)
@@ -199,7 +199,7 @@ class FlowChanges:
 
     async def _look_for_triggers(self, connection: asyncpg.Connection) -> None:
         async with asyncio.timeout(_CONNECT_TIMEOUT_SECONDS):
-            self.missing_triggers = await missing_triggers(connection, self._settings.schema)
+            self.missing_triggers = await missing_triggers(connection, self._settings.schema_name)
         self._looked.set()
 
     def _deliver(self, connection: object, pid: int, channel: str, payload: str) -> None:

@@ -82,7 +82,7 @@ class Reader:
             server_settings={
                 "default_transaction_read_only": "on",
                 "statement_timeout": str(settings.statement_timeout_ms),
-                "search_path": settings.schema,
+                "search_path": settings.schema_name,
                 "application_name": f"flowgate:{os.getpid()}",
             },
         )

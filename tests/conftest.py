@@ -28,7 +28,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from db.engine import create_admin_engine, database_url
 from db.migrate import migrate
 from db.reader import Reader
 from db.seed.rows import insert_rows
-from db.settings import DatabaseSettings
+from db.settings import DatabaseSettings, changed
 from db.tenancy import Tenant
 from graph.guards.auth import issue_token
 from graph.settings import Settings
@@ -84,7 +84,7 @@ def schema_kind(request: pytest.FixtureRequest) -> str:
 def admin_database(schema_kind: str) -> DatabaseSettings:
     """The database as its owner (a superuser) sees it: for building tables and writing test data."""
     schema = TEST_SCHEMA if schema_kind == "flowgate" else f"{TEST_SCHEMA}_platform"
-    return replace(DatabaseSettings.from_env(), schema=schema)
+    return changed(DatabaseSettings.from_env(), schema_name=schema)
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +92,7 @@ async def admin_engine(admin_database: DatabaseSettings, schema_kind: str) -> As
     engine = create_admin_engine(admin_database)
     if schema_kind == "platform":
         async with engine.begin() as connection:
-            await platform_schema.build(connection, schema=admin_database.schema, role=_reader_role())
+            await platform_schema.build(connection, schema=admin_database.schema_name, role=_reader_role())
     yield engine
     await engine.dispose()
 
@@ -110,7 +110,7 @@ def settings(schema_kind: str, admin_database: DatabaseSettings, admin_engine: A
             thread.submit(migrate, admin_database).result()
         return Settings(database=admin_database)
     url = platform_schema.reader_url(database_url(admin_database), _reader_role())
-    return Settings(database=replace(admin_database, url=url))
+    return Settings(database=changed(admin_database, url=url))
 
 
 @dataclass
@@ -130,12 +130,12 @@ class BarePlatform:
 @pytest.fixture
 async def bare_platform() -> AsyncIterator[BarePlatform]:
     """A fresh `BarePlatform` in schema `flowgate_test_bare`; the same for both schema kinds, so it runs once."""
-    owner = replace(DatabaseSettings.from_env(), schema=f"{TEST_SCHEMA}_bare")
-    role = f"{owner.schema}_reader"
+    owner = changed(DatabaseSettings.from_env(), schema_name=f"{TEST_SCHEMA}_bare")
+    role = f"{owner.schema_name}_reader"
     engine = create_admin_engine(owner)
     async with engine.begin() as connection:
-        await platform_schema.build(connection, schema=owner.schema, role=role, triggers=False)
-    yield BarePlatform(engine, replace(owner, url=platform_schema.reader_url(database_url(owner), role)), role)
+        await platform_schema.build(connection, schema=owner.schema_name, role=role, triggers=False)
+    yield BarePlatform(engine, changed(owner, url=platform_schema.reader_url(database_url(owner), role)), role)
     await engine.dispose()
 
 
@@ -153,7 +153,7 @@ async def empty_tables(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("settings")  # Flowgate's tables exist once migrated
     admin_engine: AsyncEngine = request.getfixturevalue("admin_engine")
-    schema = request.getfixturevalue("admin_database").schema
+    schema = request.getfixturevalue("admin_database").schema_name
     async with admin_engine.begin() as connection:
         names = (await connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema})).scalars()
         tables = ", ".join(f"{schema}.{name}" for name in names if name != "alembic_version")
@@ -201,7 +201,7 @@ class Database:
 
 @pytest.fixture(scope="session")
 def _platform_rows(schema_kind: str, admin_database: DatabaseSettings) -> platform_schema.PlatformRows | None:
-    return platform_schema.PlatformRows(admin_database.schema) if schema_kind == "platform" else None
+    return platform_schema.PlatformRows(admin_database.schema_name) if schema_kind == "platform" else None
 
 
 @pytest.fixture
@@ -340,7 +340,7 @@ async def serving(settings: Settings, log_dir: Path, **env: str) -> AsyncIterato
     environment = command_env(
         HOST="127.0.0.1",
         PORT=str(port),
-        DB_SCHEMA=settings.database.schema,
+        DB_SCHEMA=settings.database.schema_name,
         JWT_SECRET=settings.jwt_secret,
         **{**database, **env},
     )

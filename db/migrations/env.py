@@ -35,7 +35,7 @@ async def _main() -> None:
     engine = create_admin_engine(settings)
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(_run, settings.schema)
+            await connection.run_sync(_run, settings.schema_name)
     finally:
         await engine.dispose()
 

@@ -167,14 +167,14 @@ async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) ->
                 numbers = range(first, min(first + _FLOWS_PER_BATCH, flows))
                 await _insert_flows(connection, numbers, records)
                 rows = _record_tuples(rng, numbers, records)
-                await _copy_records(driver, settings.schema, rows, len(numbers) * records, progress)
+                await _copy_records(driver, settings.schema_name, rows, len(numbers) * records, progress)
     finally:
         await engine.dispose()
         progress.finish()
     elapsed = time.perf_counter() - progress.started
     return (
         f"Seeded the bench tenant (client {BENCH_TENANT.client_account_id}, engagement "
-        f"{BENCH_TENANT.engagement_id}) into schema {settings.schema!r}: {flows:,} master flows, "
+        f"{BENCH_TENANT.engagement_id}) into schema {settings.schema_name!r}: {flows:,} master flows, "
         f"{flows:,} discovery flows, {flows:,} data imports and {flows * records:,} raw records "
         f"in {elapsed:.1f} s ({flows * records / elapsed:,.0f} records/s)."
     )

@@ -552,7 +552,7 @@ async def seed_demo(settings: DatabaseSettings) -> str:
     finally:
         await engine.dispose()
     return (
-        f"Seeded the demo into schema {settings.schema!r}: {len(DEMO_TENANTS)} tenants with "
+        f"Seeded the demo into schema {settings.schema_name!r}: {len(DEMO_TENANTS)} tenants with "
         f"{len(rows[master_flows]):,} master flows, {len(rows[discovery_flows]):,} discovery flows, "
         f"{len(rows[data_imports]):,} data imports and {len(rows[raw_import_records]):,} raw records. "
         f"The demo tenant is client {DEMO_TENANT.client_account_id}, engagement {DEMO_TENANT.engagement_id}; "

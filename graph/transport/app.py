@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             if serving is None:
                 serving = await Reader.connect(settings.database)
                 stack.push_async_callback(serving.close)
-            log_report(await check(serving, settings.database.schema))
+            log_report(await check(serving, settings.database.schema_name))
             changes.start()
             stack.push_async_callback(changes.stop)
             yield {"reader": serving}
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
-            Route("/readyz", readiness_endpoint(settings.database.schema)),
+            Route("/readyz", readiness_endpoint(settings.database.schema_name)),
             Route("/metrics", metrics_endpoint()),
             Route(ASSETS_URL + "/{name}", serve_asset),
         ],

@@ -109,7 +109,7 @@ class RawApp:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 settings = DatabaseSettings.from_env()
-                self.pool = await asyncpg.create_pool(plain_url(database_url(settings)), server_settings={"search_path": settings.schema})
+                self.pool = await asyncpg.create_pool(plain_url(database_url(settings)), server_settings={"search_path": settings.schema_name})
                 await send({"type": "lifespan.startup.complete"})
             await self.pool.close()
             await send({"type": "lifespan.shutdown.complete"})

@@ -52,12 +52,12 @@ async def test_on_the_platforms_schema_a_role_without_the_grants_policy_reads_no
     await db.insert(master_flows, [master_flow_row(tenant)])
     async with admin_engine.begin() as connection:
         await connection.execute(text(f"CREATE ROLE {role} LOGIN"))
-        await connection.execute(text(f"GRANT USAGE ON SCHEMA {admin_database.schema} TO {role}"))
-        await connection.execute(text(f"GRANT SELECT ON {admin_database.schema}.{master_flows.name} TO {role}"))
+        await connection.execute(text(f"GRANT USAGE ON SCHEMA {admin_database.schema_name} TO {role}"))
+        await connection.execute(text(f"GRANT SELECT ON {admin_database.schema_name}.{master_flows.name} TO {role}"))
     try:
         connection = await asyncpg.connect(plain_url(reader_url(database_url(admin_database), role)))
         try:
-            count = await connection.fetchval(f"SELECT count(*) FROM {admin_database.schema}.{master_flows.name}")
+            count = await connection.fetchval(f"SELECT count(*) FROM {admin_database.schema_name}.{master_flows.name}")
         finally:
             await connection.close()
     finally:
@@ -80,13 +80,13 @@ def _indexes_output(schema: str) -> str:
 
 
 async def test_db_indexes_recommends_the_page_index_first_where_the_platform_lacks_it(admin_database, schema_kind):
-    output = _indexes_output(admin_database.schema)
+    output = _indexes_output(admin_database.schema_name)
 
     if schema_kind == "platform":
         first_statement = next(line for line in output.splitlines() if line.startswith("CREATE"))
         assert first_statement == (
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_flowgate_raw_records_page "
-            f"ON {admin_database.schema}.raw_import_records (data_import_id, row_number, id);"
+            f"ON {admin_database.schema_name}.raw_import_records (data_import_id, row_number, id);"
         )
     else:  # Flowgate's own migration creates every one of them
         assert "CREATE INDEX" not in output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import pytest
 from alembic import command
@@ -12,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from db.engine import asyncpg_url, create_admin_engine, plain_url
 from db.migrate import alembic_config, migrate
+from db.settings import changed
 
 pytestmark = pytest.mark.flowgate_schema_only
 
@@ -29,7 +29,7 @@ async def _run(database, *statements: str) -> list[str]:
 
 
 def test_migrating_twice_into_a_new_schema_builds_the_tables_and_indexes_once(settings):
-    database = replace(settings.database, schema="flowgate_migration_test")
+    database = changed(settings.database, schema_name="flowgate_migration_test")
     asyncio.run(_run(database, "DROP SCHEMA IF EXISTS flowgate_migration_test CASCADE"))
     try:
         migrate(database)
@@ -57,7 +57,7 @@ def test_a_driver_specific_url_becomes_the_plain_form_asyncpg_takes():
 
 
 def test_downgrading_to_0001_drops_the_notification_triggers_and_functions(settings):
-    database = replace(settings.database, schema="flowgate_downgrade_test")
+    database = changed(settings.database, schema_name="flowgate_downgrade_test")
     flowgate_objects = (
         "SELECT tgname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid JOIN pg_namespace ON pg_namespace.oid = relnamespace"
         " WHERE nspname = 'flowgate_downgrade_test' AND tgname LIKE 'flowgate%'"

@@ -38,7 +38,7 @@ async def notifications(database: DatabaseSettings) -> AsyncIterator[list[dict[s
     """The payloads notified on `database`'s flow change channel while the block runs, as a growing list."""
     received: list[dict[str, Any]] = []
     connection = await asyncpg.connect(plain_url(database_url(database)))
-    await connection.add_listener(channel_name(database.schema), lambda *args: received.append(json.loads(args[3])))
+    await connection.add_listener(channel_name(database.schema_name), lambda *args: received.append(json.loads(args[3])))
     try:
         yield received
     finally:
@@ -174,7 +174,7 @@ async def test_the_triggers_resolve_their_tables_whatever_the_writers_search_pat
 
     async with notifications(settings.database) as received:
         await writer.execute(
-            f"INSERT INTO {admin_database.schema}.raw_import_records (id, data_import_id, row_number, raw_data)"
+            f"INSERT INTO {admin_database.schema_name}.raw_import_records (id, data_import_id, row_number, raw_data)"
             " VALUES (gen_random_uuid(), $1, 1, '{}')",
             imported["id"],
         )
@@ -230,7 +230,7 @@ async def test_a_lost_connection_is_reopened_and_wakes_every_subscription(db, se
             async with db.engine.begin() as connection:
                 await connection.execute(
                     text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
-                    {"name": f"flowgate-listener:{settings.database.schema}"},
+                    {"name": f"flowgate-listener:{settings.database.schema_name}"},
                 )
 
             assert await woken(first) and await woken(second)

@@ -23,7 +23,7 @@ async def connected_as(database):
 
 async def report_on(platform):
     async with connected_as(platform.database) as connection:
-        return await inspect_schema(connection, platform.database.schema)
+        return await inspect_schema(connection, platform.database.schema_name)
 
 
 async def test_a_schema_set_up_by_db_grants_can_serve(bare_platform):
@@ -42,7 +42,7 @@ async def test_each_missing_trigger_and_index_is_one_warning(bare_platform):
 
 
 async def test_installed_triggers_leave_no_trigger_warning(bare_platform):
-    await bare_platform.execute(triggers_sql(schema=bare_platform.database.schema))
+    await bare_platform.execute(triggers_sql(schema=bare_platform.database.schema_name))
 
     report = await report_on(bare_platform)
 
@@ -50,7 +50,7 @@ async def test_installed_triggers_leave_no_trigger_warning(bare_platform):
 
 
 async def test_row_level_security_without_a_policy_for_the_role_is_a_problem_naming_table_and_role(bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"DROP POLICY flowgate_read ON {schema}.data_imports")
 
     report = await report_on(bare_platform)
@@ -62,7 +62,7 @@ async def test_row_level_security_without_a_policy_for_the_role_is_a_problem_nam
 
 
 async def test_bypassrls_answers_row_level_security_without_policies(bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"DROP POLICY flowgate_read ON {schema}.data_imports")
     await bare_platform.execute(f"ALTER ROLE {bare_platform.role} BYPASSRLS")
     try:
@@ -74,7 +74,7 @@ async def test_bypassrls_answers_row_level_security_without_policies(bare_platfo
 
 
 async def test_a_table_the_role_may_not_read_is_a_problem(bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"REVOKE SELECT ON {schema}.discovery_flows FROM {bare_platform.role}")
 
     report = await report_on(bare_platform)
@@ -85,7 +85,7 @@ async def test_a_table_the_role_may_not_read_is_a_problem(bare_platform):
 
 
 async def test_a_missing_table_and_a_missing_column_are_problems(bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"DROP TABLE {schema}.user_account_associations")
     await bare_platform.execute(f"ALTER TABLE {schema}.raw_import_records DROP COLUMN processed_at")
 

@@ -31,10 +31,10 @@ async def _fingerprint(admin_engine, schema: str) -> dict[str, tuple[int, str]]:
 
 async def test_seeding_the_demo_twice_leaves_identical_rows(settings, admin_engine):
     await seed_demo(settings.database)
-    first = await _fingerprint(admin_engine, settings.database.schema)
+    first = await _fingerprint(admin_engine, settings.database.schema_name)
     await seed_demo(settings.database)
 
-    assert await _fingerprint(admin_engine, settings.database.schema) == first
+    assert await _fingerprint(admin_engine, settings.database.schema_name) == first
     assert first["raw_import_records"][0] > 2000
 
 
@@ -81,9 +81,9 @@ async def test_the_demo_tenant_lists_every_flow_type_including_an_unknown_one(se
 
 
 def test_the_migrate_and_seed_commands_run_against_the_configured_schema(settings):
-    env = {**os.environ, "DB_SCHEMA": settings.database.schema}
+    env = {**os.environ, "DB_SCHEMA": settings.database.schema_name}
     for command in (["migrate"], ["seed", "demo"]):
         done = subprocess.run([sys.executable, "-m", "db", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-    assert f"schema '{settings.database.schema}'" in done.stdout
+    assert f"schema '{settings.database.schema_name}'" in done.stdout
     assert str(DEMO_FLOW_ID) in done.stdout

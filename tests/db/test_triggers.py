@@ -27,7 +27,7 @@ def test_the_command_prints_the_sql_for_the_schema():
 
 
 async def test_running_it_twice_installs_every_trigger_once(bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(triggers_sql(schema=schema))
     await bare_platform.execute(triggers_sql(schema=schema))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import replace
 
 from db.reader import Reader
+from db.settings import changed
 from graph.execution.pipeline import Pipeline
 from tests.conftest import client_for
 
@@ -20,10 +20,10 @@ def logged_errors(caplog, request_id: str) -> list[logging.LogRecord]:
 
 
 async def test_a_database_error_is_logged_with_the_request_id_the_response_carries(settings, graphql, tenant, caplog):
-    database = replace(settings.database, schema="no_such_schema")
+    database = changed(settings.database, schema_name="no_such_schema")
     reader = await Reader.connect(database)
     try:
-        async with client_for(replace(settings, database=database), reader) as client:
+        async with client_for(changed(settings, database=database), reader) as client:
             with caplog.at_level(logging.ERROR, logger="flowgate"):
                 response = await client.post(
                     "/graphql",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from db.settings import SettingsError, variables_of
 from graph.settings import Settings
+from tests.conftest import ROOT
 
 RELIABILITY_VARIABLES = ["REQUEST_TIMEOUT_MS", "HEAVY_QUERY_NODES", "HEAVY_QUERY_CONCURRENCY", "WEB_CONCURRENCY"]
 
@@ -44,9 +48,9 @@ def test_auth_mode_and_the_tenant_access_cache_come_from_the_environment(monkeyp
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
-        ({"AUTH_MODE": "oauth"}, "AUTH_MODE must be 'jwt' or 'platform'."),
+        ({"AUTH_MODE": "oauth"}, "AUTH_MODE: Input should be 'jwt' or 'platform'."),
         ({"AUTH_MODE": "platform", "TRUSTED_TENANT_HEADERS": "true"}, "TRUSTED_TENANT_HEADERS does not apply to AUTH_MODE=platform"),
-        ({"TENANT_ACCESS_CACHE_SECONDS": "-1"}, "TENANT_ACCESS_CACHE_SECONDS must be 0 or more."),
+        ({"TENANT_ACCESS_CACHE_SECONDS": "-1"}, "TENANT_ACCESS_CACHE_SECONDS: Input should be greater than or equal to 0."),
         ({"TENANT_ACCESS_CACHE_SIZE": "0"}, "TENANT_ACCESS_CACHE_SIZE must be at least 1."),
     ],
 )
@@ -56,3 +60,39 @@ def test_an_auth_setting_that_cannot_work_is_refused_by_name(monkeypatch, enviro
 
     with pytest.raises(ValueError, match=f"^{message}"):
         Settings.from_env()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PORT", "eighty", "PORT: Input should be a valid integer, unable to parse string as an integer."),
+        ("FAST_EXECUTOR", "maybe", "FAST_EXECUTOR: Input should be a valid boolean, unable to interpret input."),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'."),
+        ("DB_SCHEMA", "Public; drop", "DB_SCHEMA must be a lower-case SQL identifier, not 'Public; drop'."),
+        ("JWT_SECRET", "short", "JWT_SECRET must be at least 32 bytes long (HS256)."),
+    ],
+)
+def test_a_value_that_cannot_work_is_refused_naming_its_variable(monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+
+    assert str(refused.value) == message
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("PORT", "")
+    monkeypatch.setenv("LOG_FORMAT", "")
+
+    settings = Settings.from_env()
+
+    assert (settings.port, settings.log_format) == (8000, None)
+
+
+def test_every_variable_read_is_in_the_readme_table_and_every_one_there_is_read():
+    table = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {name for row in table.splitlines() if row.startswith("| `") for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])}
+
+    # PROMETHEUS_MULTIPROC_DIR is read by prometheus-client itself (and set by `serve --workers N`).
+    assert documented == variables_of(Settings) | {"PROMETHEUS_MULTIPROC_DIR"}

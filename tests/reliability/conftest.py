@@ -40,7 +40,7 @@ def postgres() -> Iterator[TemporaryPostgres]:
 @pytest.fixture(scope="session")
 async def database(postgres: TemporaryPostgres) -> DatabaseSettings:
     """The cluster's settings, with the bench tenant's BENCH_FLOWS flows of BENCH_RECORDS records each."""
-    settings = DatabaseSettings(url=postgres.url, schema=SCHEMA)
+    settings = DatabaseSettings(url=postgres.url, schema_name=SCHEMA)
     await asyncio.to_thread(migrate, settings)
     await seed_bench(settings, flows=BENCH_FLOWS, records=BENCH_RECORDS)
     return settings

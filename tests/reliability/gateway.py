@@ -40,7 +40,7 @@ def serving(database: DatabaseSettings, log: Path, *, workers: int | None = 1, *
     command = [PYTHON, "-m", "graph", "serve", *(["--workers", str(workers)] if workers else [])]
     settings = {
         "DATABASE_URL": database.url,
-        "DB_SCHEMA": database.schema,
+        "DB_SCHEMA": database.schema_name,
         "HOST": "127.0.0.1",
         "JWT_SECRET": DEVELOPMENT_JWT_SECRET,
         "FLOWGATE_ENV": "development",
@@ -57,7 +57,7 @@ async def locked_flows(admin: asyncpg.Connection, database: DatabaseSettings) ->
     """Hold an exclusive lock on the master flows table, so that reading it blocks, until the block ends."""
     transaction = admin.transaction()
     await transaction.start()
-    await admin.execute(f"LOCK TABLE {database.schema}.{master_flows.name} IN ACCESS EXCLUSIVE MODE")
+    await admin.execute(f"LOCK TABLE {database.schema_name}.{master_flows.name} IN ACCESS EXCLUSIVE MODE")
     try:
         yield
     finally:

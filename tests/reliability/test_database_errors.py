@@ -16,12 +16,11 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import replace
 from typing import Any
 
 from db.reader import Reader
 from db.seed.bench import BENCH_TENANT
-from db.settings import DatabaseSettings
+from db.settings import DatabaseSettings, changed
 from graph.settings import Settings
 from tests.conftest import GraphQLClient, client_for
 from tests.reliability.conftest import FLOW
@@ -37,7 +36,7 @@ SLACK_SECONDS = 1.0  # how much later than its timeout a request may end, on a b
 async def in_process(database: DatabaseSettings, **settings: Any) -> AsyncIterator[tuple[GraphQLClient, Reader]]:
     """The ASGI app over a new reader of `database`; `settings` override its database settings or the gateway's."""
     database_fields = {name: settings.pop(name) for name in list(settings) if hasattr(database, name)}
-    gateway_settings = Settings(database=replace(database, **database_fields), **settings)
+    gateway_settings = Settings(database=changed(database, **database_fields), **settings)
     reader = await Reader.connect(gateway_settings.database)
     try:
         async with client_for(gateway_settings, reader) as http:
@@ -102,7 +101,7 @@ async def test_an_unavailable_database_is_logged_in_one_line_under_the_request_i
 
 async def test_a_database_that_never_answers_is_service_unavailable_after_the_connect_timeout(database):
     with silent_listener() as port:
-        silent = replace(database, url=f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        silent = changed(database, url=f"postgresql://postgres@127.0.0.1:{port}/postgres")
         async with in_process(silent, connect_timeout_ms=SHORT_MS, pool_timeout_ms=10_000) as (client, _):
             body, seconds = await timed_flow_query(client)
 

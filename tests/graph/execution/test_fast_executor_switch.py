@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import pytest
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.settings import changed
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.execution import compat
 from graph.execution.compat import StockExecutionContext
@@ -48,7 +48,7 @@ async def test_both_executors_answer_a_request_alike(settings, reader, db, tenan
     await db.insert(raw_import_records, [raw_record_row(tenant, data_import_id=imported["id"], row_number=n, raw_data={}) for n in (2, 1, 1)])
 
     fast = await graphql.query(QUERY, tenant)
-    async with client_for(replace(settings, fast_executor=False), reader) as client:
+    async with client_for(changed(settings, fast_executor=False), reader) as client:
         stock = (await client.post("/graphql", json={"query": QUERY}, headers=graphql.headers(tenant))).json()
 
     assert stock == fast

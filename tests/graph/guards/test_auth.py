@@ -7,13 +7,13 @@ Every refusal is HTTP 401 with `WWW-Authenticate: Bearer` and one
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import jwt
 
 from db.seed.rows import master_flow_row
+from db.settings import changed
 from db.tables import master_flows
 from db.tenancy import Tenant
 from graph.guards.auth import issue_token
@@ -135,7 +135,7 @@ async def test_tenant_headers_authenticate_when_trusted(settings, reader, db, te
     await db.insert(master_flows, [flow])
     headers = {"X-Client-Account-ID": str(tenant.client_account_id), "X-Engagement-ID": str(tenant.engagement_id)}
 
-    async with client_for(replace(settings, trusted_tenant_headers=True), reader) as client:
+    async with client_for(changed(settings, trusted_tenant_headers=True), reader) as client:
         response = await client.post("/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=headers)
 
     assert response.status_code == 200, response.text
@@ -152,7 +152,7 @@ async def test_a_valid_token_sees_its_tenants_flow(graphql, db, tenant):
 
 
 async def test_a_configured_client_account_claim_names_the_tenant_in_issued_tokens(settings, tenant):
-    custom = replace(settings, jwt_client_account_claim="tenant")
+    custom = changed(settings, jwt_client_account_claim="tenant")
 
     claims = jwt.decode(issue_token(custom, tenant), custom.jwt_secret, algorithms=["HS256"])
 
@@ -169,7 +169,7 @@ async def test_a_configured_client_account_claim_is_the_one_read(settings, reade
     claims["tenant"] = claims.pop("client_account_id")
     token = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
-    async with client_for(replace(settings, jwt_client_account_claim="tenant"), reader) as client:
+    async with client_for(changed(settings, jwt_client_account_claim="tenant"), reader) as client:
         response = await client.post("/graphql", json={"query": FLOW_QUERY, "variables": {"flowId": str(flow["flow_id"])}}, headers=bearer(token))
 
     assert response.status_code == 200, response.text
@@ -179,7 +179,7 @@ async def test_a_configured_client_account_claim_is_the_one_read(settings, reade
 async def test_a_token_with_the_default_claim_is_refused_when_another_is_configured(settings, reader, tenant):
     token = issue_token(settings, tenant)
 
-    async with client_for(replace(settings, jwt_client_account_claim="tenant"), reader) as client:
+    async with client_for(changed(settings, jwt_client_account_claim="tenant"), reader) as client:
         response = await client.post("/graphql", json=ANY_QUERY, headers=bearer(token))
 
     assert_unauthenticated(response, "The token's 'tenant' claim is missing or not a UUID.")

@@ -4,10 +4,9 @@ preflight header, or it is refused with 400 before anything runs."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from db.settings import changed
 from graph.guards.csrf import CSRF_MESSAGE
 from graph.settings import Settings
 from tests.conftest import client_for
@@ -80,7 +79,7 @@ async def test_the_graphiql_page_needs_no_preflight_header(http):
 
 
 async def test_a_get_without_a_preflight_header_runs_when_csrf_prevention_is_off(settings, reader, graphql, tenant):
-    async with client_for(replace(settings, csrf_prevention=False), reader) as client:
+    async with client_for(changed(settings, csrf_prevention=False), reader) as client:
         response = await client.get("/graphql", params=TYPENAME, headers=graphql.headers(tenant))
 
     assert response.status_code == 200

@@ -8,7 +8,6 @@ error: HTTP 400 with `application/graphql-response+json`, and no `data`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ import pytest
 from graphql import get_introspection_query, graphql_sync
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.settings import changed
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from db.tenancy import Tenant
 from graph.schema.root import schema
@@ -59,7 +59,7 @@ def assert_request_error(response: httpx.Response, body: dict[str, Any]) -> None
 @pytest.fixture
 async def ten_nodes(settings, reader) -> AsyncIterator[GraphQLClient]:
     """A client of an app whose node limit is 10."""
-    async with client_for(replace(settings, max_nodes=10), reader) as http:
+    async with client_for(changed(settings, max_nodes=10), reader) as http:
         yield GraphQLClient(http, settings)
 
 

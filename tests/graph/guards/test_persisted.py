@@ -14,7 +14,6 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -22,6 +21,7 @@ import orjson
 import pytest
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.settings import changed
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.transport.app import create_app
 from tests.conftest import ROOT, client_for, command_env, serving
@@ -175,7 +175,7 @@ async def test_a_malformed_persisted_query_is_a_bad_request(client, headers, per
 
 async def test_the_store_forgets_the_least_recently_used_query_beyond_its_size(settings, reader, headers):
     a, b, c = "{ a: __typename }", "{ b: __typename }", "{ c: __typename }"
-    async with client_for(replace(settings, apq_cache_size=2), reader) as client:
+    async with client_for(changed(settings, apq_cache_size=2), reader) as client:
         for query in (a, b):
             await client.post("/graphql", json={"query": query, "extensions": persisted(query)}, headers=headers)
         await client.post("/graphql", json={"extensions": persisted(a)}, headers=headers)
@@ -220,7 +220,7 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 async def trusted(settings, reader, manifest) -> AsyncIterator[httpx.AsyncClient]:
     """A client on an app that serves only the documents of `manifest`."""
-    async with client_for(replace(settings, trusted_documents=manifest), reader) as client:
+    async with client_for(changed(settings, trusted_documents=manifest), reader) as client:
         yield client
 
 
@@ -314,7 +314,7 @@ def test_a_manifest_whose_key_is_not_its_documents_sha256_is_refused_at_start_up
     path.write_bytes(orjson.dumps({sha256(QUERY): "{ __typename }"}))
 
     with pytest.raises(ValueError, match="is not the SHA-256 of its document"):
-        create_app(replace(settings, trusted_documents=path), reader=reader)
+        create_app(changed(settings, trusted_documents=path), reader=reader)
 
 
 async def test_a_subscription_outside_the_manifest_is_refused_over_websocket(settings, manifest, tenant, tmp_path_factory):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ import pytest
 from sqlalchemy import delete
 
 from db.seed.rows import master_flow_row
+from db.settings import changed
 from db.tables import engagements, master_flows, user_account_associations
 from db.tenancy import Tenant
 from graph.guards.auth import issue_token
@@ -64,7 +64,7 @@ async def grant(db, tenant: Tenant, user_id: uuid.UUID = PLATFORM_USER_ID) -> No
 
 @pytest.fixture
 def platform_settings(settings):
-    return replace(settings, auth_mode="platform")
+    return changed(settings, auth_mode="platform")
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ async def test_revoked_access_is_refused_once_the_cached_answer_expires(platform
     await grant(db, tenant)
     headers = headers_for(platform_token(settings.jwt_secret), tenant)
 
-    async with client_for(replace(platform_settings, tenant_access_cache_seconds=0), reader) as client:
+    async with client_for(changed(platform_settings, tenant_access_cache_seconds=0), reader) as client:
         allowed = await client.post("/graphql", json=ANY_QUERY, headers=headers)
         async with db.engine.begin() as connection:
             await connection.execute(delete(user_account_associations))

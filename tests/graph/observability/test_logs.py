@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import replace
 
 import orjson
 import pytest
 
 from db.reader import Reader
+from db.settings import changed
 from graph.execution.pipeline import Pipeline
 from graph.guards.auth import issue_token
 from graph.observability.logs import configure_logging, log_fields
@@ -21,7 +21,7 @@ FLOW_QUERY = "query FlowProbe($flowId: UUID!) { masterFlow(flowId: $flowId) { fl
 
 @pytest.fixture
 def json_settings(settings):
-    yield replace(settings, jwt_secret=SECRET, log_format="json")
+    yield changed(settings, jwt_secret=SECRET, log_format="json")
     configure_logging(settings)  # the session's apps log as text again
 
 
@@ -39,11 +39,11 @@ async def post_with_token(client, token: str):
 
 async def test_an_error_is_one_json_line_with_the_request_id_and_operation(json_settings, tenant, capsys):
     # A schema without the tables: the resolver's statement fails, and the error is logged during execution.
-    database = replace(json_settings.database, schema="no_such_schema")
+    database = changed(json_settings.database, schema_name="no_such_schema")
     token = issue_token(json_settings, tenant)
     reader = await Reader.connect(database)
     try:
-        async with client_for(replace(json_settings, database=database), reader) as client:
+        async with client_for(changed(json_settings, database=database), reader) as client:
             response = await post_with_token(client, token)
     finally:
         await reader.close()
@@ -80,7 +80,7 @@ async def test_tokens_and_the_jwt_secret_in_a_message_are_redacted(json_settings
 
 
 async def test_the_operation_name_is_bound_to_records_logged_during_execution(settings, capsys):
-    configure_logging(replace(settings, log_format="json"))
+    configure_logging(changed(settings, log_format="json"))
     try:
         with log_fields(request_id="r1"), log_fields(operation="FlowProbe"):
             logging.getLogger("flowgate.test").warning("inside")
@@ -104,7 +104,7 @@ def test_text_lines_carry_the_bound_fields(settings, capsys):
 
 
 def test_production_logs_json_and_development_text_by_default(settings):
-    production = replace(settings, environment="production", jwt_secret=SECRET)
+    production = changed(settings, environment="production", jwt_secret=SECRET)
     for configured, expected in ((settings, "TextFormatter"), (production, "JsonFormatter")):
         configure_logging(configured)
         [handler] = [h for h in logging.getLogger().handlers if getattr(h, "flowgate", False)]

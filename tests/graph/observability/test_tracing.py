@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 
 import pytest
 
+from db.settings import changed
 from graph.observability.tracing import configure_tracing
 
 pytest.importorskip("opentelemetry.sdk", reason="the `test` extra installs opentelemetry-sdk")
@@ -24,7 +24,7 @@ def exporter(settings):
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    configure_tracing(replace(settings, otel_enabled=True), provider)
+    configure_tracing(changed(settings, otel_enabled=True), provider)
     yield exporter
     configure_tracing(settings)
 

@@ -37,7 +37,7 @@ async def test_a_subscription_without_the_triggers_fails_at_subscribe_time_with_
 
 
 async def test_start_up_logs_what_keeps_the_role_from_reading(bare_platform, tmp_path):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"DROP POLICY flowgate_read ON {schema}.discovery_flows")
 
     async with serving(Settings(database=bare_platform.database), tmp_path):

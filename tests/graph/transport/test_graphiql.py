@@ -12,12 +12,12 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from db.seed.rows import master_flow_row
+from db.settings import changed
 from db.tables import master_flows
 from graph.guards.auth import issue_token
 from graph.settings import Settings
@@ -83,7 +83,7 @@ def test_the_page_without_assets_loads_them_from_a_cdn_and_says_it_needs_interne
 
 
 def test_the_demo_token_fills_the_headers_pane_in_development(settings):
-    html = _page(replace(settings, demo_token="demo.token.value"))
+    html = _page(changed(settings, demo_token="demo.token.value"))
 
     assert json.dumps(json.dumps({"Authorization": "Bearer demo.token.value"})) in html
 

@@ -12,7 +12,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
 
 import httpx
 import orjson
@@ -20,7 +19,7 @@ import pytest
 
 from db.reader import Reader
 from db.seed.rows import master_flow_row
-from db.settings import DatabaseSettings
+from db.settings import DatabaseSettings, changed
 from db.tables import master_flows
 from graph.settings import Settings
 from tests.conftest import client_for
@@ -38,7 +37,7 @@ async def client_on_database(settings: Settings, database: DatabaseSettings) -> 
     """An HTTP client on an app with its own reader on `database`, closed afterwards."""
     reader = await Reader.connect(database)
     try:
-        async with client_for(replace(settings, database=database), reader) as client:
+        async with client_for(changed(settings, database=database), reader) as client:
             yield client
     finally:
         await reader.close()
@@ -290,7 +289,7 @@ async def test_readyz_answers_ready_with_a_working_database(http):
 
 
 async def test_readyz_is_503_naming_what_keeps_the_role_from_reading(settings, bare_platform):
-    schema = bare_platform.database.schema
+    schema = bare_platform.database.schema_name
     await bare_platform.execute(f"DROP POLICY flowgate_read ON {schema}.crewai_flow_state_extensions")
 
     async with client_on_database(settings, bare_platform.database) as client:
@@ -330,7 +329,7 @@ async def test_metrics_count_the_sql_statements_of_a_query(http, graphql, tenant
 
 async def test_a_database_error_is_masked_as_internal_server_error(settings, graphql, tenant):
     flow_id = uuid.uuid4()
-    database = replace(settings.database, schema="no_such_schema")
+    database = changed(settings.database, schema_name="no_such_schema")
 
     async with client_on_database(settings, database) as client:
         response = await client.post(
@@ -360,7 +359,7 @@ async def test_a_database_error_is_masked_as_internal_server_error(settings, gra
 
 
 async def test_an_unreachable_database_is_service_unavailable_promptly(settings, graphql, tenant):
-    database = replace(settings.database, url=UNREACHABLE_DATABASE_URL)
+    database = changed(settings.database, url=UNREACHABLE_DATABASE_URL)
 
     async with asyncio.timeout(10), client_on_database(settings, database) as client:
         response = await client.post("/graphql", json={"query": "{ masterFlows { totalCount } }"}, headers=graphql.headers(tenant))
@@ -383,7 +382,7 @@ async def test_an_unreachable_database_is_service_unavailable_promptly(settings,
 
 
 async def test_readyz_is_503_when_the_database_is_unreachable(settings):
-    database = replace(settings.database, url=UNREACHABLE_DATABASE_URL)
+    database = changed(settings.database, url=UNREACHABLE_DATABASE_URL)
 
     async with asyncio.timeout(10), client_on_database(settings, database) as client:
         response = await client.get("/readyz")
@@ -393,7 +392,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings):
 
 
 async def test_healthz_is_ok_when_the_database_is_unreachable(settings):
-    database = replace(settings.database, url=UNREACHABLE_DATABASE_URL)
+    database = changed(settings.database, url=UNREACHABLE_DATABASE_URL)
 
     async with asyncio.timeout(10), client_on_database(settings, database) as client:
         response = await client.get("/healthz")

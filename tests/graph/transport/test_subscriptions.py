@@ -13,7 +13,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from db.seed.rows import (
     master_flow_row,
     raw_record_row,
 )
+from db.settings import changed
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from db.tenancy import Tenant
 from graph.guards.auth import issue_token
@@ -391,7 +392,7 @@ async def own_database(settings: Settings, tmp_path_factory: pytest.TempPathFact
     async with asyncio.timeout(POSTGRES_SECONDS):
         postgres = await asyncio.to_thread(TemporaryPostgres)
     try:
-        database = replace(settings.database, url=postgres.url)
+        database = changed(settings.database, url=postgres.url)
         async with asyncio.timeout(POSTGRES_SECONDS):
             await asyncio.to_thread(migrate, database)
         engine = create_admin_engine(database)
