@@ -15,7 +15,8 @@ from graph.errors import BadUserInput
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
 from graph.schema.pagination import Connection, Window, check_page_size
-from graph.schema.types.enums import ImportStatus, ImportType, from_raw
+from graph.schema.rows import Enumerated, RowMapping
+from graph.schema.types.enums import ImportStatus, ImportType
 from graph.schema.types.raw_record import RawImportRecord, RawImportRecordFilter
 
 if TYPE_CHECKING:
@@ -73,6 +74,28 @@ async def _record_pages(
     return [connection(key, rows) for key, rows in zip(keys, pages, strict=True)]
 
 
+_DATA_IMPORT_ROW = RowMapping(
+    _id="id",
+    name="import_name",
+    import_type=Enumerated(ImportType, "import_type"),
+    category="import_category",
+    filename="filename",
+    file_size="file_size",
+    mime_type="mime_type",
+    source_system="source_system",
+    status=Enumerated(ImportStatus, "status"),
+    progress_percentage="progress_percentage",
+    total_records="total_records",
+    processed_records="processed_records",
+    failed_records="failed_records",
+    error_message="error_message",
+    started_at="started_at",
+    created_at="created_at",
+    completed_at="completed_at",
+    updated_at=lambda row: row["updated_at"] or row["created_at"],  # the platform sets it on update only
+)
+
+
 @strawberry.type(description="A file or feed of records imported for a discovery flow.")
 class DataImport:
     _id: strawberry.Private[UUID]
@@ -100,28 +123,7 @@ class DataImport:
 
     @classmethod
     def from_row(cls, row: Record) -> DataImport:
-        return cls(
-            _id=row["id"],
-            name=row["import_name"],
-            import_type=from_raw(ImportType, row["import_type"]),
-            import_type_raw=row["import_type"],
-            category=row["import_category"],
-            filename=row["filename"],
-            file_size=row["file_size"],
-            mime_type=row["mime_type"],
-            source_system=row["source_system"],
-            status=from_raw(ImportStatus, row["status"]),
-            status_raw=row["status"],
-            progress_percentage=row["progress_percentage"],
-            total_records=row["total_records"],
-            processed_records=row["processed_records"],
-            failed_records=row["failed_records"],
-            error_message=row["error_message"],
-            started_at=row["started_at"],
-            created_at=row["created_at"],
-            completed_at=row["completed_at"],
-            updated_at=row["updated_at"] or row["created_at"],
-        )
+        return cls(**_DATA_IMPORT_ROW(row))
 
     @batched(
         _record_pages,

@@ -13,8 +13,9 @@ from asyncpg import Record
 from db.queries.discovery_flows import PHASE_COLUMNS
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
+from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.data_import import DataImport
-from graph.schema.types.enums import DiscoveryFlowStatus, DiscoveryPhase, from_raw
+from graph.schema.types.enums import DiscoveryFlowStatus, DiscoveryPhase
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -43,6 +44,22 @@ def _phases(root: DiscoveryFlow) -> list[PhaseProgress]:
     return [PhaseProgress(phase=phase, completed=done) for (phase, _), done in zip(_PHASES, root._phases_completed, strict=True)]
 
 
+_DISCOVERY_FLOW_ROW = RowMapping(
+    _data_import_id="data_import_id",
+    name="flow_name",
+    status=Enumerated(DiscoveryFlowStatus, "status"),
+    current_phase="current_phase",
+    progress_percentage="progress_percentage",
+    _phases_completed=lambda row: tuple(row[column] for _, column in _PHASES),
+    assessment_ready="assessment_ready",
+    error_message="error_message",
+    error_phase="error_phase",
+    created_at="created_at",
+    updated_at="updated_at",
+    completed_at="completed_at",
+)
+
+
 @strawberry.type(description="The discovery work behind a master flow: its phases and the data it imported.")
 class DiscoveryFlow:
     _data_import_id: strawberry.Private[UUID | None]
@@ -62,21 +79,7 @@ class DiscoveryFlow:
 
     @classmethod
     def from_row(cls, row: Record) -> DiscoveryFlow:
-        return cls(
-            _data_import_id=row["data_import_id"],
-            name=row["flow_name"],
-            status=from_raw(DiscoveryFlowStatus, row["status"]),
-            status_raw=row["status"],
-            current_phase=row["current_phase"],
-            progress_percentage=row["progress_percentage"],
-            _phases_completed=tuple(row[column] for _, column in _PHASES),
-            assessment_ready=row["assessment_ready"],
-            error_message=row["error_message"],
-            error_phase=row["error_phase"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            completed_at=row["completed_at"],
-        )
+        return cls(**_DISCOVERY_FLOW_ROW(row))
 
     @batched(_imports, description="The import this discovery flow links to; null when it links none.")
     async def data_import(self, info: strawberry.Info) -> DataImport | None: ...

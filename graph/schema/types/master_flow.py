@@ -13,8 +13,9 @@ from asyncpg import Record
 
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
+from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.discovery_flow import DiscoveryFlow
-from graph.schema.types.enums import FlowType, MasterFlowStatus, from_raw
+from graph.schema.types.enums import FlowType, MasterFlowStatus
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -42,6 +43,17 @@ async def _children(flows: Sequence[MasterFlow], context: Context, arguments: di
     return [[MasterFlow.from_row(row) for row in rows] for rows in pages]
 
 
+_MASTER_FLOW_ROW = RowMapping(
+    flow_id="flow_id",
+    flow_type=Enumerated(FlowType, "flow_type"),
+    name="flow_name",
+    status=Enumerated(MasterFlowStatus, "flow_status"),
+    created_at="created_at",
+    updated_at="updated_at",
+    _parent_flow_id="parent_flow_id",
+)
+
+
 @strawberry.type(description="A CrewAI flow of the migration platform, identified by its master flow ID.")
 class MasterFlow:
     flow_id: UUID = strawberry.field(description="The master flow ID: the one ID the API knows.")
@@ -56,17 +68,7 @@ class MasterFlow:
 
     @classmethod
     def from_row(cls, row: Record) -> MasterFlow:
-        return cls(
-            flow_id=row["flow_id"],
-            flow_type=from_raw(FlowType, row["flow_type"]),
-            flow_type_raw=row["flow_type"],
-            name=row["flow_name"],
-            status=from_raw(MasterFlowStatus, row["flow_status"]),
-            status_raw=row["flow_status"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            _parent_flow_id=row["parent_flow_id"],
-        )
+        return cls(**_MASTER_FLOW_ROW(row))
 
     @batched(_discoveries, description="The discovery flow behind this master flow, if it has one.")
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None: ...
