@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 LOCK := requirements.lock
 LOCK_VENV := .cache/lock-venv
+LOWEST_VENV := .cache/lowest-venv
 
-.PHONY: run test bench soak schema clean graphiql-assets lock lint
+.PHONY: run test bench soak schema clean graphiql-assets lock lint test-lowest
 
 ## Install from the lock: pyproject.toml says what may be installed, requirements.lock what is.
 $(INSTALLED): pyproject.toml $(LOCK)
@@ -38,6 +39,15 @@ graphiql-assets: $(INSTALLED)
 ## Run the test suite against a real PostgreSQL (embedded unless DATABASE_URL is set).
 test: $(INSTALLED) graphiql-assets
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The suite on the lowest versions pyproject.toml allows: its lower bounds must install and pass.
+test-lowest:
+	rm -rf $(LOWEST_VENV)
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/pip install --quiet --upgrade pip
+	$(PYTHON) tests/lowest.py > $(LOWEST_VENV)/constraints.txt
+	$(LOWEST_VENV)/bin/pip install --quiet -c $(LOWEST_VENV)/constraints.txt -e ".[test]"
+	$(LOWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 ## Lint, format check and types (ruff and mypy, configured in pyproject.toml).
 lint: $(INSTALLED)
