@@ -155,7 +155,10 @@ class Prepared:
 class Pipeline:
     """Admits and executes operations on one schema (see the module docstring)."""
 
-    def __init__(self, schema: GraphQLSchema, settings: Settings, documents: PersistedDocuments, cache_size: int = 1024) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, settings: Settings, documents: PersistedDocuments, *, default_page: int, cache_size: int = 1024
+    ) -> None:
+        """`default_page` is the page size of a connection asked for with neither `first` nor `last` (for the node limit)."""
         self.schema = schema
         self.settings = settings
         self.documents = documents
@@ -169,7 +172,7 @@ class Pipeline:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules: Collection[type[ASTValidationRule]] = tuple(rules)
         self.hide_suggestions = not settings.introspection
-        self.node_limit = NodeLimit(schema, settings.max_nodes)
+        self.node_limit = NodeLimit(schema, settings.max_nodes, default_page=default_page)
         self.bulkhead = Bulkhead(heavy_nodes=settings.heavy_query_nodes, concurrency=settings.heavy_query_concurrency)
         # FAST_EXECUTOR=off, or internals that no longer fit (graph.execution.fast.selfcheck): the stock executor.
         fast = settings.fast_executor and mismatch() is None

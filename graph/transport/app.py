@@ -20,6 +20,7 @@ from graph.observability.logs import configure_logging
 from graph.observability.metrics import metrics_endpoint
 from graph.observability.tracing import configure_tracing
 from graph.schema.root import schema
+from graph.schema.types.query import DEFAULT_FLOW_PAGE
 from graph.settings import Settings
 from graph.transport.graphiql import ASSETS_URL, serve_asset
 from graph.transport.http import GraphQLEndpoint
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     configure_logging(settings)
     configure_tracing(settings)
     # One pipeline and one authenticator per app: HTTP and WebSocket share their caches and rules.
-    pipeline = Pipeline(schema._schema, settings, persisted_documents(settings))
+    pipeline = Pipeline(schema._schema, settings, persisted_documents(settings), default_page=DEFAULT_FLOW_PAGE)
     authenticator = authenticator_for(settings)
     endpoint = GraphQLEndpoint(pipeline=pipeline, settings=settings, authenticator=authenticator)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)

@@ -33,7 +33,6 @@ from graphql.execution.values import (
 
 from graph.errors import validation_error
 from graph.guards.limits.walk import MeasureSelections, fold_operation, fragments_of
-from graph.schema.types.query import DEFAULT_FLOW_PAGE
 
 __all__ = ["UNPAGED_LIST_SIZE", "NodeCount", "NodeLimit", "count_nodes"]
 
@@ -47,10 +46,10 @@ An estimate, not a bound: these lists hold a handful of items in practice
 """
 
 
-def _page_size(arguments: Mapping[str, Any]) -> int:
-    """The larger of `first` and `last` (negative counts as 0), or the default page when both are null."""
+def _page_size(arguments: Mapping[str, Any], default_page: int) -> int:
+    """The larger of `first` and `last` (negative counts as 0), or `default_page` when both are null."""
     sizes = [value for name in _PAGE_ARGUMENTS if isinstance(value := arguments.get(name), int)]
-    return max(0, *sizes) if sizes else DEFAULT_FLOW_PAGE
+    return max(0, *sizes) if sizes else default_page
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,11 +59,12 @@ class _PageArguments:
     definition: GraphQLField
     node: FieldNode
     variables: frozenset[str]
+    default_page: int
 
     def size(self, variables: VariableValues | None) -> int:
         """The page size with the request's (coerced) variables."""
         try:
-            return _page_size(get_argument_values(self.definition, self.node, variables))
+            return _page_size(get_argument_values(self.definition, self.node, variables), self.default_page)
         except GraphQLError:  # execution reports the argument; its field returns no nodes
             return 0
 
@@ -125,7 +125,7 @@ def _joined(parts: Sequence[NodeCount]) -> NodeCount:
     )
 
 
-def _connection_page(definition: GraphQLField, node: FieldNode) -> int | _PageArguments:
+def _connection_page(definition: GraphQLField, node: FieldNode, default_page: int) -> int | _PageArguments:
     """The page size of a connection field, or its arguments when the size depends on variables."""
     # Only the page arguments: coercing the others (filters, cursors) would be wasted per request.
     paging = {name: argument for name, argument in definition.args.items() if name in _PAGE_ARGUMENTS}
@@ -134,7 +134,7 @@ def _connection_page(definition: GraphQLField, node: FieldNode) -> int | _PageAr
         for argument in node.arguments or ()
         if argument.name.value in _PAGE_ARGUMENTS and isinstance(argument.value, VariableNode)
     )
-    arguments = _PageArguments(GraphQLField(definition.type, paging), node, variables)
+    arguments = _PageArguments(GraphQLField(definition.type, paging), node, variables, default_page)
     return arguments if variables else arguments.size(None)
 
 
@@ -142,12 +142,14 @@ def _is_connection(type_: GraphQLNamedType | None) -> bool:
     return isinstance(type_, GraphQLObjectType) and "pageInfo" in type_.fields and "edges" in type_.fields
 
 
-def count_nodes(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> NodeCount:
+def count_nodes(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode], *, default_page: int
+) -> NodeCount:
     """The operation's possible nodes, GitHub-style: per connection, its page size × the enclosing page sizes.
 
     A connection is an object type with `edges` and `pageInfo`; its page size
     is the larger of its `first` and `last` arguments (their schema defaults
-    when not passed, `DEFAULT_FLOW_PAGE` when both are null; negative counts
+    when not passed, `default_page` when both are null; negative counts
     as 0), from the document or the variables.  Its own `edges` and `nodes`
     are the page already counted.  Any other list of objects is counted as a
     page of `UNPAGED_LIST_SIZE` items.  Fields count where they are written:
@@ -166,7 +168,7 @@ def count_nodes(schema: GraphQLSchema, operation: OperationDefinitionNode, fragm
         item_type = get_named_type(definition.type)
         inner = measure(node.selection_set, item_type.name)
         if _is_connection(item_type):
-            return _paged(_connection_page(definition, node), inner)
+            return _paged(_connection_page(definition, node, default_page), inner)
         is_list = is_list_type(get_nullable_type(definition.type))
         if is_list and is_composite_type(item_type) and not _is_connection(parent):
             return _paged(UNPAGED_LIST_SIZE, inner)
@@ -194,9 +196,10 @@ class NodeLimit:
     passed validation.
     """
 
-    def __init__(self, schema: GraphQLSchema, max_nodes: int) -> None:
+    def __init__(self, schema: GraphQLSchema, max_nodes: int, *, default_page: int) -> None:
         self.schema = schema
         self.max_nodes = max_nodes
+        self.default_page = default_page  # what a connection with neither `first` nor `last` is counted as
         self._counts: dict[int, dict[str | None, _Counted | None]] = {}
 
     def check(self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> GraphQLError | None:
@@ -241,6 +244,6 @@ class NodeLimit:
     def _count(self, document: DocumentNode, operation: OperationDefinitionNode | None) -> _Counted | None:
         if operation is None:
             return None
-        count = count_nodes(self.schema, operation, fragments_of(document))
+        count = count_nodes(self.schema, operation, fragments_of(document), default_page=self.default_page)
         variables = tuple(d for d in operation.variable_definitions or () if d.variable.name.value in count.variables)
         return _Counted(operation, count, variables)

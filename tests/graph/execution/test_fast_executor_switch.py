@@ -22,7 +22,7 @@ QUERY = "{ masterFlows(first: 5) { totalCount nodes { name discovery { dataImpor
 
 
 def pipeline_with(settings: Settings) -> Pipeline:
-    return Pipeline(schema._schema, settings, AutomaticPersistedQueries(8))
+    return Pipeline(schema._schema, settings, AutomaticPersistedQueries(8), default_page=20)
 
 
 @pytest.fixture
