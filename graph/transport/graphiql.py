@@ -23,7 +23,7 @@ from graph.settings import Settings
 __all__ = ["ASSETS_URL", "GraphiQLPage", "install_assets", "serve_asset"]
 
 ASSETS_URL = "/graphiql/static"
-ASSETS_DIR = Path(__file__).resolve().parents[1] / ".cache" / "graphiql" / "static"
+ASSETS_DIR = Path(__file__).resolve().parents[2] / ".cache" / "graphiql" / "static"
 TEMPLATE = Path(__file__).with_name("graphiql.html")
 NPM_INSTALL_TIMEOUT_SECONDS = 300
 

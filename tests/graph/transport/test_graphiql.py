@@ -142,3 +142,7 @@ async def test_graphiql_runs_a_query_in_chromium_without_internet(graphiql_asset
     assert seen["explorer"] is True
     assert json.loads(seen["headers"]) == {"Authorization": f"Bearer {token}"}
     assert json.loads(seen["result"]) == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Frankfurt DC1"}}}
+
+
+def test_the_assets_go_to_the_checkouts_git_ignored_cache():
+    assert graphiql.ASSETS_DIR == ROOT / ".cache" / "graphiql" / "static"
