@@ -9,8 +9,10 @@ with formatted errors and the HTTP status they call for.  `execute` runs an
 admitted operation: an operation still running after REQUEST_TIMEOUT_MS is
 stopped at its next await and answered with `data: null` and
 SERVICE_UNAVAILABLE; heavy operations wait for a slot of the bulkhead
-(`graph.guards.bulkhead`) within that time.  Every refusal and every error
-code of a response is counted here (`gateway_errors_total`).
+(`graph.guards.bulkhead`) within that time.  Every admission refusal and
+every error code of an executed response is counted here
+(`gateway_errors_total`); a transport counts what it refuses before
+admission (method, CSRF, body, credentials) with the same `count_errors`.
 """
 
 from __future__ import annotations
