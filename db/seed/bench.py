@@ -22,7 +22,9 @@ from db.engine import create_admin_engine
 from db.seed.cmdb import cmdb_record
 from db.seed.demo import BASE_TIME, seed_uuid
 from db.seed.rows import (
+    TABLES_IN_INSERT_ORDER,
     Tenant,
+    analyze,
     data_import_row,
     delete_tenants,
     discovery_flow_row,
@@ -150,8 +152,8 @@ async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) ->
     flow's master row, discovery row and cmdb import (`master_flow_id` agrees
     with the bridge) and COPYs its records, numbered 1..`records`.  Flow and
     import IDs and record contents are deterministic; record IDs and
-    `created_at` come from the database.  Progress goes to stderr; returns a
-    summary.  Raises ValueError when `flows` or `records` is negative.
+    `created_at` come from the database.  The tables are ANALYZEd after the
+    load.  Progress goes to stderr; returns a summary.  Raises ValueError when `flows` or `records` is negative.
     """
     if flows < 0 or records < 0:
         raise ValueError("The number of flows and of records per flow must not be negative.")
@@ -168,6 +170,8 @@ async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) ->
                 await _insert_flows(connection, numbers, records)
                 rows = _record_tuples(rng, numbers, records)
                 await _copy_records(driver, settings.schema_name, rows, len(numbers) * records, progress)
+        async with engine.begin() as connection:
+            await analyze(connection, settings.schema_name, TABLES_IN_INSERT_ORDER)
     finally:
         await engine.dispose()
         progress.finish()

@@ -24,6 +24,7 @@ from db.seed.rows import (
     TABLES_IN_INSERT_ORDER,
     Row,
     Tenant,
+    analyze,
     data_import_row,
     delete_tenants,
     discovery_flow_row,
@@ -540,7 +541,7 @@ async def seed_demo(settings: DatabaseSettings) -> str:
     """Replace the rows of `DEMO_TENANTS` with the demo dataset; return a summary.
 
     Idempotent: one transaction deletes the tenants' rows and inserts the same
-    rows again, so every run leaves identical data.
+    rows again, so every run leaves identical data; the tables are ANALYZEd after.
     """
     rows = demo_rows()
     engine = create_admin_engine(settings)
@@ -549,6 +550,8 @@ async def seed_demo(settings: DatabaseSettings) -> str:
             await delete_tenants(connection, DEMO_TENANTS)
             for table, table_rows in rows.items():
                 await insert_rows(connection, table, table_rows)
+        async with engine.begin() as connection:
+            await analyze(connection, settings.schema_name, rows)
     finally:
         await engine.dispose()
     return (

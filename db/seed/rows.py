@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, delete, insert, select, tuple_
+from sqlalchemy import ColumnElement, Table, delete, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
@@ -133,6 +133,12 @@ def raw_record_row(tenant: Tenant | None, *, data_import_id: UUID, row_number: i
         "processed_at": None,
         **columns,
     }
+
+
+async def analyze(connection: AsyncConnection, schema: str, tables: Iterable[Table]) -> None:
+    """ANALYZE `tables` in `schema`: right after a bulk load the planner has no statistics, and picks bad plans."""
+    for table in tables:
+        await connection.execute(text(f"ANALYZE {schema}.{table.name}"))
 
 
 async def insert_rows(connection: AsyncConnection, table: Table, rows: Iterable[Row]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from db.seed.bench import seed_bench
 from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT, OTHER_TENANT, seed_demo
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
@@ -87,3 +88,35 @@ def test_the_migrate_and_seed_commands_run_against_the_configured_schema(setting
         assert done.returncode == 0, done.stderr
     assert f"schema '{settings.database.schema_name}'" in done.stdout
     assert str(DEMO_FLOW_ID) in done.stdout
+
+
+async def test_seeding_the_demo_leaves_statistics_for_the_planner(settings, admin_engine):
+    started = await _clock(admin_engine)
+
+    await seed_demo(settings.database)
+
+    assert await _analyzed_since(admin_engine, settings.database.schema_name, started) == {table.name for table in TABLES}
+
+
+async def test_seeding_the_bench_leaves_statistics_for_the_planner(settings, admin_engine):
+    # Right after a bulk load the planner has none, and pages records with a bitmap scan and a sort.
+    started = await _clock(admin_engine)
+
+    await seed_bench(settings.database, flows=2, records=3)
+
+    assert await _analyzed_since(admin_engine, settings.database.schema_name, started) == {table.name for table in TABLES}
+
+
+async def _clock(admin_engine):
+    async with admin_engine.connect() as connection:
+        return (await connection.execute(text("SELECT clock_timestamp()"))).scalar_one()
+
+
+async def _analyzed_since(admin_engine, schema: str, started) -> set[str]:
+    """The seeded tables of `schema` explicitly ANALYZEd after `started`."""
+    async with admin_engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT relname FROM pg_stat_user_tables WHERE schemaname = :schema AND last_analyze > :started"),
+            {"schema": schema, "started": started},
+        )
+        return {name for (name,) in rows} & {table.name for table in TABLES}
