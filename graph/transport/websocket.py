@@ -42,7 +42,6 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import SchemaExtension
 from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -55,6 +54,7 @@ from db.notifications import FlowChanges
 from db.reader import Reader
 from graph.context import Context
 from graph.errors import ClientError, format_error, is_database_unavailable
+from graph.execution.compat import StockExecutionContext
 from graph.execution.pipeline import OperationPolicy, OperationRequest, Pipeline, Refused
 from graph.guards.auth import Authenticator
 from graph.guards.persisted import PersistedQuery
@@ -86,7 +86,7 @@ class Connection:
     expires_at: float | None = None  # when the bearer token expires; the socket closes then
 
 
-class ConnectionExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class ConnectionExecutionContext(StockExecutionContext):
     """graphql-core's executor for the operations Strawberry runs (WebSocket ones only).
 
     Its context value is the `Connection`; resolvers get a renewed copy of

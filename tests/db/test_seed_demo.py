@@ -1,4 +1,4 @@
-"""The demo dataset: idempotent, and it springs every ID trap the gateway must resist."""
+"""The demo dataset: idempotent, and it springs every ID trap the gateway must resist; both seeds leave planner statistics."""
 
 from __future__ import annotations
 

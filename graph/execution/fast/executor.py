@@ -88,6 +88,11 @@ class _Level:
         return [_Failed(error) if error is not None else result for result, error in zip(self.results, self.failed, strict=True)]
 
 
+def _null_in_non_null(path: Path, field_details_list: FieldDetailsList) -> TypeError:
+    """graphql-core's error for a null where the field at `path` (or its list's items) may not be null."""
+    return TypeError(f"Cannot return null for non-nullable field {path.typename}.{field_details_list[0].node.name.value}.")
+
+
 class _Failed:
     """An object that must be null because a non-null field in it failed with `error`."""
 
@@ -236,11 +241,7 @@ class FastExecutionContext(StockExecutionContext):
                 if value is None and not non_null:
                     targets[index][key] = None
                     continue
-                error = (
-                    value
-                    if value is not None
-                    else TypeError(f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}.")
-                )
+                error = value if value is not None else _null_in_non_null(paths[index], field_details_list)
                 self._fail(error, return_type, field_details_list, paths[index], failed, index)
                 targets[index][key] = None
                 continue
@@ -318,28 +319,12 @@ class FastExecutionContext(StockExecutionContext):
         item_type = cast(GraphQLObjectType, object_list_item(unwrap(return_type)[0])[0])  # a list of objects here
         for index, failures in list_failures.items():
             position = min(failures)
-            error = failures[position] or TypeError(
-                f"Cannot return null for non-nullable field {paths[index].typename}.{field_details_list[0].node.name.value}."
-            )
+            error = failures[position] or _null_in_non_null(paths[index], field_details_list)
             withdraw_errors(self, paths[index].as_list(), after=position)
             failed_item = self._propagated(error, GraphQLNonNull(item_type), field_details_list, Path(paths[index], position, None))
-            self._propagate_item(failed_item, return_type, field_details_list, paths, targets, key, failed, index)
-
-    def _propagate_item(
-        self,
-        failed_item: GraphQLError | None,
-        return_type: GraphQLOutputType,
-        field_details_list: FieldDetailsList,
-        paths: list[Path],
-        targets: list[Any],
-        key: Any,
-        failed: list[GraphQLError | None],
-        index: int,
-    ) -> None:
-        """A non-null list item failed: the whole list is null, or its parent is when the list is non-null."""
-        if failed_item is not None and targets[index][key] is not None:
-            targets[index][key] = None
-            self._fail(failed_item, return_type, field_details_list, paths[index], failed, index)
+            if failed_item is not None:  # the whole list is null, or its parent is when the list is non-null
+                targets[index][key] = None
+                self._fail(failed_item, return_type, field_details_list, paths[index], failed, index)
 
     def _execute_many(
         self,

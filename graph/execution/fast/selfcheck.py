@@ -12,7 +12,7 @@ import logging
 from functools import cache
 
 import strawberry
-from graphql import ExecutionResult, execute, parse
+from graphql import DocumentNode, ExecutionResult, GraphQLSchema, execute, parse
 
 from graph.execution.compat import StockExecutionContext, signature_mismatches, version_mismatches
 from graph.execution.fast.executor import FastExecutionContext
@@ -51,19 +51,20 @@ class _Query:
         return [_Item(name="d", size=4)]
 
 
-_SCHEMA = strawberry.Schema(query=_Query)._schema
-_QUERY = parse("{ items { name size fails } maybe { name } broken { name required } }")
+_QUERY = "{ items { name size fails } maybe { name } broken { name required } }"
 
 
-def _run(executor_class: type) -> ExecutionResult:
-    result = execute(_SCHEMA, _QUERY, executor_class=executor_class)
+def _run(schema: GraphQLSchema, document: DocumentNode, executor_class: type) -> ExecutionResult:
+    result = execute(schema, document, executor_class=executor_class)
     if not isinstance(result, ExecutionResult):
         raise TypeError("The self-check's query did not complete synchronously.")
     return result
 
 
 def _disagreement() -> str | None:
-    fast, stock = _run(FastExecutionContext), _run(StockExecutionContext)
+    # Built here, not at import: with FAST_EXECUTOR=off the check never runs.
+    schema, document = strawberry.Schema(query=_Query)._schema, parse(_QUERY)
+    fast, stock = _run(schema, document, FastExecutionContext), _run(schema, document, StockExecutionContext)
     if fast.data != stock.data or [e.formatted for e in fast.errors or ()] != [e.formatted for e in stock.errors or ()]:
         return "a test query's fast result differs from the stock executor's"
     return None

@@ -14,11 +14,11 @@ from hypothesis import Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes as graphql_nodes
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.context import Context
+from graph.execution.compat import StockExecutionContext
 from graph.execution.fast import FastExecutionContext
 from graph.schema.root import schema, sdl
 
@@ -71,7 +71,7 @@ async def _run(executor_class, query, reader, tenant):
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
 async def test_the_fast_executor_matches_the_stock_executor(flows, reader, tenant, query):
-    stock = await _run(StrawberryGraphQLCoreExecutionContext, query, reader, tenant)
+    stock = await _run(StockExecutionContext, query, reader, tenant)
     fast = await _run(FastExecutionContext, query, reader, tenant)
 
     assert fast[1] == stock[1]
@@ -157,7 +157,7 @@ def _generated_queries(count: int) -> list[str]:
 
 async def test_generated_queries_over_the_real_schema_match_the_stock_executor(flows, reader, tenant):
     for query in _generated_queries(150):
-        stock = await _run(StrawberryGraphQLCoreExecutionContext, query, reader, tenant)
+        stock = await _run(StockExecutionContext, query, reader, tenant)
         fast = await _run(FastExecutionContext, query, reader, tenant)
 
         assert sorted(fast[1], key=repr) == sorted(stock[1], key=repr), query
@@ -196,6 +196,6 @@ class ItemsQuery:
 
 def test_a_null_item_of_a_non_null_list_fails_with_graphql_cores_message():
     schema_ = strawberry.Schema(query=ItemsQuery)._schema
-    results = [execute(schema_, parse("{ items { name } }"), executor_class=c) for c in (FastExecutionContext, StrawberryGraphQLCoreExecutionContext)]
+    results = [execute(schema_, parse("{ items { name } }"), executor_class=c) for c in (FastExecutionContext, StockExecutionContext)]
 
     assert [r.errors[0].message for r in results] == ["Cannot return null for non-nullable field ItemsQuery.items."] * 2
