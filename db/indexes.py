@@ -11,17 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GATEWAY_INDEXES", "GatewayIndex", "missing_indexes", "recommendations", "serves"]
+__all__ = ["GATEWAY_INDEXES", "GatewayIndex", "created_by", "missing_indexes", "recommendations", "serves"]
 
 
 @dataclass(frozen=True)
 class GatewayIndex:
-    """One index: its name, its table, its key (as `pg_get_indexdef` renders it) and the read it serves."""
+    """One index: its name, its table, its key (as `pg_get_indexdef` renders it), the read it serves, and the migration that creates it."""
 
     name: str
     table: str
     key: str
     serves: str
+    revision: str = "0003"
 
     def create_statement(self, schema: str, *, concurrently: bool) -> str:
         """`CREATE INDEX` for this index in `schema`, `CONCURRENTLY` when it must not block writers."""
@@ -54,8 +55,41 @@ GATEWAY_INDEXES = (
         "parent_flow_id",
         "MasterFlow.childFlows",
     ),
+    GatewayIndex(
+        "ix_flowgate_field_mappings_page",
+        "import_field_mappings",
+        "data_import_id, COALESCE(created_at, '-infinity'::timestamp with time zone), id",
+        "field mapping pages (DataImport.fieldMappings)",
+        revision="0005",
+    ),
+    GatewayIndex(
+        "ix_flowgate_cleansing_page",
+        "data_cleansing_recommendations",
+        "flow_id, created_at, id",
+        "cleansing recommendation pages (DiscoveryFlow.cleansingRecommendations)",
+        revision="0005",
+    ),
+    GatewayIndex(
+        "ix_flowgate_conflicts_page",
+        "asset_conflict_resolutions",
+        "discovery_flow_id, created_at, id",
+        "asset conflict pages (DiscoveryFlow.assetConflicts)",
+        revision="0005",
+    ),
+    GatewayIndex(
+        "ix_flowgate_assets_raw_record",
+        "assets",
+        "raw_import_records_id",
+        "RawImportRecord.asset, where the asset names its record",
+        revision="0005",
+    ),
 )
 """Most important first: without the first, every record page scans all of its tenant's records."""
+
+
+def created_by(revision: str) -> list[GatewayIndex]:
+    """The gateway indexes migration `revision` creates."""
+    return [index for index in GATEWAY_INDEXES if index.revision == revision]
 
 
 def serves(index: GatewayIndex, definitions: list[str]) -> bool:

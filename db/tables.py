@@ -11,6 +11,8 @@ serve Flowgate's own database and the platform's.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -33,9 +35,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 __all__ = [
+    "NO_TIMESTAMP",
+    "asset_conflict_resolutions",
+    "assets",
+    "data_cleansing_recommendations",
     "data_imports",
     "discovery_flows",
     "engagements",
+    "import_field_mappings",
     "master_flows",
     "metadata",
     "ordering_key",
@@ -58,6 +65,10 @@ def _timestamps(nullable: bool) -> list[Column]:
         Column("created_at", DateTime(timezone=True), nullable=nullable, server_default=func.now()),
         Column("updated_at", DateTime(timezone=True), nullable=nullable, server_default=func.now()),
     ]
+
+
+NO_TIMESTAMP = datetime.min.replace(tzinfo=UTC)
+"""A NULL timestamp's place in an `ordering_key` order: PostgreSQL's `-infinity`, as asyncpg reads and sends it."""
 
 
 def ordering_key(column: Column) -> ColumnElement:
@@ -125,8 +136,11 @@ discovery_flows = Table(
     Column("data_cleansing_completed", Boolean, nullable=False, server_default="false"),
     Column("asset_inventory_completed", Boolean, nullable=False, server_default="false"),
     Column("assessment_ready", Boolean, nullable=False, server_default="false"),
+    Column("phase_state", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("crewai_state_data", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("error_message", Text),
     Column("error_phase", String(100)),
+    Column("error_details", JSON(none_as_null=True)),
     *_timestamps(nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Index("ix_discovery_flows_master_flow_id", "master_flow_id"),
@@ -146,9 +160,107 @@ raw_import_records = Table(
     Column("processing_notes", Text),
     Column("is_processed", Boolean, server_default="false"),
     Column("is_valid", Boolean, server_default="true"),
+    Column("asset_id", UUID(as_uuid=True)),  # the asset the record became; no foreign key, as in the platform
     Column("created_at", DateTime(timezone=True), server_default=func.now()),
     Column("processed_at", DateTime(timezone=True)),
 )
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    *_tenant_columns(nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("asset_name", String(255)),
+    Column("hostname", String(255)),
+    Column("asset_type", String(50), nullable=False),
+    Column("description", Text),
+    Column("ip_address", String(45)),
+    Column("environment", String(50)),
+    Column("location", String(100)),
+    Column("operating_system", String(100)),
+    Column("os_version", String(50)),
+    Column("cpu_cores", Integer),
+    Column("memory_gb", Float),
+    Column("storage_gb", Float),
+    Column("business_owner", String(255)),
+    Column("application_name", String(255)),
+    Column("criticality", String(20)),
+    Column("business_criticality", String(20)),
+    Column("status", String(50)),
+    Column("raw_import_records_id", UUID(as_uuid=True), ForeignKey("raw_import_records.id")),
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True)),
+    Column("deleted_at", DateTime(timezone=True)),  # the platform's soft delete
+)
+"""The inventory a discovery flow builds: the columns of the platform's (much wider) table that its inventory page shows."""
+
+import_field_mappings = Table(
+    "import_field_mappings",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("data_import_id", UUID(as_uuid=True), ForeignKey("data_imports.id"), nullable=False),
+    Column("client_account_id", UUID(as_uuid=True), nullable=False),
+    Column("engagement_id", UUID(as_uuid=True)),  # nullable in the platform's database (its model says otherwise)
+    Column("master_flow_id", UUID(as_uuid=True)),  # denormalised, never read
+    Column("source_field", String(255), nullable=False),
+    Column("target_field", String(255), nullable=False),
+    Column("match_type", String(50), nullable=False, server_default="direct"),
+    Column("confidence_score", Float),
+    Column("status", String(20), server_default="suggested"),
+    Column("suggested_by", String(50), server_default="ai_mapper"),
+    Column("approved_by", String(255)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("transformation_rules", JSON(none_as_null=True)),
+    Column("field_type", String(50)),
+    Column("agent_reasoning", Text),
+    *_timestamps(nullable=True),
+)
+"""How each source column of an import maps to an attribute of the platform's asset model."""
+
+data_cleansing_recommendations = Table(
+    "data_cleansing_recommendations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("flow_id", UUID(as_uuid=True), ForeignKey("discovery_flows.flow_id", ondelete="CASCADE"), nullable=False),
+    *_tenant_columns(nullable=False),
+    Column("category", String(100), nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("priority", String(20), nullable=False),
+    Column("impact", Text),
+    Column("effort_estimate", String(100)),
+    Column("fields_affected", JSONB),
+    Column("status", String(20), nullable=False, server_default="pending"),
+    Column("action_notes", Text),
+    Column("applied_by_user_id", String(255)),  # a user's ID: never read
+    Column("applied_at", DateTime(timezone=True)),
+    *_timestamps(nullable=False),
+)
+"""What the data-cleansing phase recommends, keyed by the discovery flow's `flow_id`."""
+
+asset_conflict_resolutions = Table(
+    "asset_conflict_resolutions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    *_tenant_columns(nullable=False),
+    Column("discovery_flow_id", UUID(as_uuid=True), ForeignKey("discovery_flows.id"), nullable=False),  # the row's `id`, not `flow_id`
+    Column("master_flow_id", UUID(as_uuid=True)),  # denormalised, never read
+    Column("data_import_id", UUID(as_uuid=True), ForeignKey("data_imports.id")),
+    Column("conflict_type", String(50), nullable=False),
+    Column("conflict_key", String(255), nullable=False),
+    Column("existing_asset_id", UUID(as_uuid=True), ForeignKey("assets.id"), nullable=False),
+    Column("existing_asset_snapshot", JSONB, nullable=False),
+    Column("new_asset_data", JSONB, nullable=False),
+    Column("resolution_status", String(20), nullable=False, server_default="pending"),
+    Column("resolution_action", String(20)),
+    Column("merge_field_selections", JSONB),
+    Column("resolved_by", UUID(as_uuid=True)),  # a user's ID: never read
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolution_notes", Text),
+    *_timestamps(nullable=False),
+)
+"""An imported asset that collides with an existing one, and what the user decided; keyed by `discovery_flows.id`."""
 
 engagements = Table(
     "engagements",

@@ -1,7 +1,8 @@
 """The NOTIFY triggers behind subscriptions: their DDL, in one place, and which of them a schema lacks.
 
 A master flow changes when its row, its discovery flow, the import that
-discovery flow links, or that import's raw records change.  Each change
+discovery flow links, or that import's rows (`IMPORT_ROW_TABLES`: its raw
+records and field mappings) change.  Each change
 sends `pg_notify('flowgate:<schema>', '{"flow_id", "client_account_id",
 "engagement_id"}')`; the channel is scoped to the schema (cut to PostgreSQL's
 63-byte limit), and the payload never holds an internal ID.
@@ -12,22 +13,26 @@ Imports and records reach their master flow through the bridge,
 through `data_imports.master_flow_id` (design §1, trap 2), and only where the
 import belongs to the discovery flow's tenant: each of the import's tenant
 columns is NULL or the flow's (the tenancy rule of `db.tenancy.belongs_to`).
-Records notify once per statement (transition tables), so a statement
+An import's rows notify once per statement (transition tables), so a statement
 inserting 1,000 records sends one notification per affected flow;
 PostgreSQL also folds identical notifications of one transaction into one.
 
 The functions pin `search_path` to the schema they are created in, so they
 resolve their tables there whatever the writing session's `search_path` is.
-Every statement is idempotent (`CREATE OR REPLACE`): migrations 0002 and
-0004 run them, and `python -m db triggers` prints them for a DBA to run on
+Every statement is idempotent (`CREATE OR REPLACE`): migrations 0002,
+0004 and 0005 run them, and `python -m db triggers` prints them for a DBA to run on
 the platform's database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["TRIGGERS", "drop_statements", "install_statements", "missing_triggers", "triggers_sql"]
+__all__ = ["IMPORT_ROW_TABLES", "TRIGGERS", "drop_statements", "install_statements", "missing_triggers", "triggers_sql"]
+
+IMPORT_ROW_TABLES = ("raw_import_records", "import_field_mappings")
+"""The tables whose rows belong to an import, by `data_import_id`."""
 
 _NOTIFY_FLOW = """
 CREATE OR REPLACE FUNCTION flowgate_notify_flow_changed(
@@ -67,25 +72,25 @@ _ROW_TRIGGERS = (
     ("data_imports", "flowgate_data_import_changed", "flowgate_notify_import_changed", "id"),
 )
 
-_RECORDS_CHANGED = """
-CREATE OR REPLACE FUNCTION flowgate_raw_records_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+_IMPORT_ROWS_CHANGED = """
+CREATE OR REPLACE FUNCTION flowgate_import_rows_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     PERFORM flowgate_notify_import_changed(imported.id, imported.client_account_id, imported.engagement_id)
     FROM data_imports AS imported
-    WHERE imported.id IN (SELECT data_import_id FROM changed_records);
+    WHERE imported.id IN (SELECT data_import_id FROM changed_rows);
     RETURN NULL;
 END
 $$"""
 
-_RECORD_TRIGGERS = (
-    # (trigger, event, transition table holding the changed records)
+_STATEMENT_TRIGGERS = (
+    # (trigger, event, transition table holding the changed rows)
     ("flowgate_notify_insert", "INSERT", "NEW TABLE"),
     ("flowgate_notify_update", "UPDATE", "NEW TABLE"),
     ("flowgate_notify_delete", "DELETE", "OLD TABLE"),
 )
 
 TRIGGERS = tuple((table, "flowgate_notify") for table, *_ in _ROW_TRIGGERS) + tuple(
-    ("raw_import_records", trigger) for trigger, *_ in _RECORD_TRIGGERS
+    (table, trigger) for table in IMPORT_ROW_TABLES for trigger, *_ in _STATEMENT_TRIGGERS
 )
 """Every (table, trigger name) that subscriptions rely on."""
 
@@ -106,30 +111,40 @@ END
 $$"""
 
 
-def install_statements() -> list[str]:
-    """The functions and triggers, for the schema first in `search_path`; each statement idempotent."""
+RETIRED_FUNCTION_DROP = "DROP FUNCTION IF EXISTS flowgate_raw_records_changed()"
+"""Before revision 0005, the records' triggers called this function; `flowgate_import_rows_changed` replaced it."""
+
+
+def install_statements(*, import_row_tables: Sequence[str] = IMPORT_ROW_TABLES) -> list[str]:
+    """The functions and triggers, for the schema first in `search_path`; each statement idempotent.
+
+    A migration passes the `import_row_tables` that exist at its revision.
+    """
     statements = [_NOTIFY_FLOW, _NOTIFY_IMPORT]
     for table, function, notify, column in _ROW_TRIGGERS:
         statements.append(_row_trigger_function(function, notify, column))
         statements.append(
             f"CREATE OR REPLACE TRIGGER flowgate_notify AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
-    statements.append(_RECORDS_CHANGED)
-    for trigger, event, transition in _RECORD_TRIGGERS:
-        statements.append(
-            f"CREATE OR REPLACE TRIGGER {trigger} AFTER {event} ON raw_import_records "
-            f"REFERENCING {transition} AS changed_records "
-            "FOR EACH STATEMENT EXECUTE FUNCTION flowgate_raw_records_changed()"
-        )
+    statements.append(_IMPORT_ROWS_CHANGED)
+    for table in import_row_tables:
+        for trigger, event, transition in _STATEMENT_TRIGGERS:
+            statements.append(
+                f"CREATE OR REPLACE TRIGGER {trigger} AFTER {event} ON {table} "
+                f"REFERENCING {transition} AS changed_rows "
+                "FOR EACH STATEMENT EXECUTE FUNCTION flowgate_import_rows_changed()"
+            )
     return statements
 
 
-def drop_statements() -> list[str]:
-    """The triggers, then their functions, dropped."""
-    statements = [f"DROP TRIGGER IF EXISTS {trigger} ON {table}" for table, trigger in TRIGGERS]
+def drop_statements(*, import_row_tables: Sequence[str] = IMPORT_ROW_TABLES) -> list[str]:
+    """The triggers (of the `import_row_tables` that exist), then their functions, dropped."""
+    existing = [(table, trigger) for table, trigger in TRIGGERS if table in import_row_tables or table not in IMPORT_ROW_TABLES]
+    statements = [f"DROP TRIGGER IF EXISTS {trigger} ON {table}" for table, trigger in existing]
     statements += [f"DROP FUNCTION IF EXISTS {function}()" for _, function, _, _ in _ROW_TRIGGERS]
     statements += [
-        "DROP FUNCTION IF EXISTS flowgate_raw_records_changed()",
+        "DROP FUNCTION IF EXISTS flowgate_import_rows_changed()",
+        RETIRED_FUNCTION_DROP,
         "DROP FUNCTION IF EXISTS flowgate_notify_import_changed(uuid, uuid, uuid)",
         "DROP FUNCTION IF EXISTS flowgate_notify_flow_changed(uuid, uuid, uuid)",
     ]

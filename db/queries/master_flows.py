@@ -8,22 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
 from asyncpg import Record
-from sqlalchemy import ARRAY, ColumnElement, DateTime, Integer, String, all_, any_, bindparam, false, func, or_, select, tuple_
+from sqlalchemy import ARRAY, ColumnElement, DateTime, Integer, String, all_, any_, bindparam, false, func, literal_column, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from db.queries import UUIDS
 from db.reader import CompiledQuery, Reader
+from db.tables import NO_TIMESTAMP, ordering_key
 from db.tables import master_flows as t
-from db.tables import ordering_key
 from db.tenancy import Tenant, belongs_to
 
 __all__ = [
+    "INACTIVE_STATUSES",
     "FlowKey",
     "MasterFlowFilter",
     "MasterFlowOrder",
@@ -35,6 +36,12 @@ __all__ = [
     "sort_timestamp",
 ]
 
+
+def _configured(*path: str) -> ColumnElement[str]:
+    """A text value of `flow_configuration` at `path`; the column's other keys (internal IDs among them) are never read."""
+    return t.c.flow_configuration.op("#>>")(literal_column("'{" + ",".join(path) + "}'"))
+
+
 COLUMNS = (
     t.c.flow_id,
     t.c.flow_type,
@@ -43,13 +50,13 @@ COLUMNS = (
     t.c.parent_flow_id,
     t.c.created_at,
     t.c.updated_at,
+    # The import path writes both at the top; the platform's fallback path writes the category under `metadata`.
+    func.coalesce(_configured("import_category"), _configured("metadata", "import_category")).label("import_category"),
+    _configured("filename").label("filename"),
 )
 
 FlowKey = tuple[datetime, UUID]
 """A keyset position: the ordering timestamp (`NO_TIMESTAMP` for NULL), then `flow_id` to break ties."""
-
-NO_TIMESTAMP = datetime.min.replace(tzinfo=UTC)
-"""A NULL timestamp's place in the order: PostgreSQL's `-infinity`, as asyncpg reads it."""
 
 
 def sort_timestamp(timestamp: datetime | None) -> datetime:
@@ -89,10 +96,19 @@ class ValueFilter:
         return parameters
 
 
+INACTIVE_STATUSES = ("completed", "failed", "error", "deleted", "cancelled", "child_flows_deleted")
+"""The statuses the platform's "active flows" list leaves out."""
+
+_INACTIVE = bindparam("inactive_statuses", type_=_TEXTS)
+
+
 @dataclass(frozen=True)
 class MasterFlowFilter:
+    """Conditions on master flows, all of which a flow meets; `active` True keeps the platform's active flows, False the others."""
+
     flow_type: ValueFilter | None = None
     status: ValueFilter | None = None
+    active: bool | None = None
 
     def clauses(self) -> list[ColumnElement[bool]]:
         clauses = []
@@ -100,12 +116,15 @@ class MasterFlowFilter:
             clauses.append(self.flow_type.clause(t.c.flow_type, "flow_type"))
         if self.status is not None:
             clauses.append(self.status.clause(t.c.flow_status, "status"))
+        if self.active is not None:
+            clauses.append(t.c.flow_status != all_(_INACTIVE) if self.active else t.c.flow_status == any_(_INACTIVE))
         return clauses
 
     def parameters(self) -> dict[str, list[str]]:
         return {
             **(self.flow_type.parameters("flow_type") if self.flow_type else {}),
             **(self.status.parameters("status") if self.status else {}),
+            **({"inactive_statuses": list(INACTIVE_STATUSES)} if self.active is not None else {}),
         }
 
 
@@ -164,7 +183,7 @@ def _shape_only(filter: MasterFlowFilter) -> MasterFlowFilter:
         has_values, has_outside = value_filter.shape
         return ValueFilter(frozenset({""}) if has_values else frozenset(), frozenset() if has_outside else None)
 
-    return MasterFlowFilter(placeholder(filter.flow_type), placeholder(filter.status))
+    return MasterFlowFilter(placeholder(filter.flow_type), placeholder(filter.status), filter.active)
 
 
 async def master_flow_page(

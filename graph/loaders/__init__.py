@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from db.queries.discovery_findings import ASSET_CONFLICTS, CLEANSING_RECOMMENDATIONS
+from db.queries.field_mappings import FIELD_MAPPINGS, MAPPING_STATUS
 from db.reader import Reader
 from db.tenancy import Tenant
+from graph.loaders.assets import AssetByRecordLoader
+from graph.loaders.child_pages import ChildListLoaders, ValueCountsLoader
 from graph.loaders.data_imports import (
     DataImportByIdLoader,
     RawRecordCountByPageKeyLoader,
@@ -28,3 +34,26 @@ class Loaders:
         self.data_import_by_id = DataImportByIdLoader(reader, tenant)
         self.raw_records_by_page_key = RawRecordsByPageKeyLoader(reader, tenant)
         self.raw_record_count_by_page_key = RawRecordCountByPageKeyLoader(reader, tenant)
+        self._reader, self._tenant = reader, tenant
+
+    # The discovery pages' loaders, made when first used: most requests never need them.
+
+    @cached_property
+    def asset_by_record(self) -> AssetByRecordLoader:
+        return AssetByRecordLoader(self._reader, self._tenant)
+
+    @cached_property
+    def field_mappings(self) -> ChildListLoaders:
+        return ChildListLoaders(self._reader, self._tenant, FIELD_MAPPINGS)
+
+    @cached_property
+    def field_mapping_status_counts(self) -> ValueCountsLoader:
+        return ValueCountsLoader(self._reader, self._tenant, FIELD_MAPPINGS, MAPPING_STATUS)
+
+    @cached_property
+    def cleansing_recommendations(self) -> ChildListLoaders:
+        return ChildListLoaders(self._reader, self._tenant, CLEANSING_RECOMMENDATIONS)
+
+    @cached_property
+    def asset_conflicts(self) -> ChildListLoaders:
+        return ChildListLoaders(self._reader, self._tenant, ASSET_CONFLICTS)

@@ -22,10 +22,14 @@ __all__ = ["Enumerated", "RowMapping"]
 
 @dataclass(frozen=True)
 class Enumerated:
-    """A status or type column: UNKNOWN for values outside the enum, and the stored value beside it."""
+    """A status or type column: UNKNOWN for values outside the enum, and the stored value beside it.
+
+    NULL is UNKNOWN too, unless `optional`: then the field is null.
+    """
 
     enum: type[Enum]
     column: str
+    optional: bool = False
 
 
 class RowMapping:
@@ -40,7 +44,8 @@ class RowMapping:
         values = {name: row[column] for name, column in self._columns}
         for name, enumerated in self._enumerated:
             raw = row[enumerated.column]
-            values[name], values[f"{name}_raw"] = from_raw(enumerated.enum, raw), raw
+            member = None if raw is None and enumerated.optional else from_raw(enumerated.enum, raw)
+            values[name], values[f"{name}_raw"] = member, raw
         for name, derive in self._derived:
             values[name] = derive(row)
         return values

@@ -293,23 +293,58 @@ CREATE TABLE migration.import_field_mappings (
 CREATE INDEX ix_import_field_mappings_engagement_id ON migration.import_field_mappings (engagement_id);
 
 -- ---------------------------------------------------------------------
--- Stub: assets (the inventory the discovery flow produces; ~150 real columns)
+-- Stub: assets (the inventory the discovery flow produces; ~150 real columns).
+--    001 for the columns here (those the inventory page shows and those that
+--    link it), 124 (soft delete).  The rest of its columns are left out.
 -- ---------------------------------------------------------------------
 
 CREATE TABLE migration.assets (
-    id                      uuid PRIMARY KEY,
-    client_account_id       uuid NOT NULL REFERENCES migration.client_accounts (id),
-    engagement_id           uuid NOT NULL REFERENCES migration.engagements (id),
-    name                    varchar(255),
-    asset_type              varchar(100),
-    flow_id                 uuid,   -- legacy; model FK to discovery_flows.flow_id, not in migrations
-    master_flow_id          uuid,   -- no FK
-    discovery_flow_id       uuid,   -- no FK
+    id                      uuid         NOT NULL,
+    client_account_id       uuid         NOT NULL,
+    engagement_id           uuid         NOT NULL,
+    flow_id                 uuid,        -- legacy; model FK to discovery_flows.flow_id, not in migrations
+    master_flow_id          uuid,        -- no FK
+    discovery_flow_id       uuid,        -- no FK
+    name                    varchar(255) NOT NULL,
+    asset_name              varchar(255),
+    hostname                varchar(255),
+    asset_type              varchar(50)  NOT NULL,
+    description             text,
+    ip_address              varchar(45),
+    fqdn                    varchar(255),
+    mac_address             varchar(17),
+    environment             varchar(50),
+    location                varchar(100),
+    operating_system        varchar(100),
+    os_version              varchar(50),
+    cpu_cores               integer,
+    memory_gb               double precision,
+    storage_gb              double precision,
+    business_owner          varchar(255),
+    technical_owner         varchar(255),
+    application_name        varchar(255),
+    criticality             varchar(20),
+    business_criticality    varchar(20),
+    custom_attributes       json,
+    status                  varchar(50),
+    dependencies            json,         -- other assets' IDs
     raw_import_records_id   uuid,
-    created_at              timestamptz DEFAULT now(),
+    created_at              timestamptz  DEFAULT now(),   -- nullable
+    updated_at              timestamptz,
+    created_by              uuid,
+    updated_by              uuid,
+    -- added by 124_add_soft_delete_to_assets
+    deleted_at              timestamptz  DEFAULT NULL,
+    deleted_by              uuid,
+    CONSTRAINT pk_assets PRIMARY KEY (id),
+    CONSTRAINT fk_assets_client_account_id_client_accounts
+        FOREIGN KEY (client_account_id) REFERENCES migration.client_accounts (id),
+    CONSTRAINT fk_assets_engagement_id_engagements
+        FOREIGN KEY (engagement_id) REFERENCES migration.engagements (id),
     CONSTRAINT fk_assets_raw_import_records_id_raw_import_records
         FOREIGN KEY (raw_import_records_id) REFERENCES migration.raw_import_records (id)
 );
+-- NOTE: no index on raw_import_records_id.
 
 -- ---------------------------------------------------------------------
 -- Stub: collection_flows (003) -- another child flow type of the master flow

@@ -22,14 +22,16 @@ down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_IMPORT_ROW_TABLES = ("raw_import_records",)  # the import's rows that exist at this revision
+
 
 def upgrade() -> None:
     """Create the notifying functions and triggers in the current schema (env.py sets search_path)."""
-    for statement in install_statements():
+    for statement in install_statements(import_row_tables=_IMPORT_ROW_TABLES):
         op.execute(statement)
 
 
 def downgrade() -> None:
     """Drop the triggers, then their functions."""
-    for statement in drop_statements():
+    for statement in drop_statements(import_row_tables=_IMPORT_ROW_TABLES):
         op.execute(statement)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.indexes import GATEWAY_INDEXES
+from db.indexes import created_by
 
 # revision identifiers, used by Alembic.
 revision: str = "0003"
@@ -49,7 +49,7 @@ def upgrade() -> None:
     op.alter_column("data_imports", "updated_at", server_default=None)
     for name, table in _REPLACED_INDEXES:
         op.drop_index(name, table_name=table)
-    for index in GATEWAY_INDEXES:
+    for index in created_by(revision):
         op.execute(f"CREATE INDEX {index.name} ON {index.table} ({index.key})")
     op.create_table(
         "engagements",
@@ -74,7 +74,7 @@ def downgrade() -> None:
     """Drop the login tables and the new indexes; restore 0001's indexes (unique row numbers only if they are)."""
     op.drop_table("user_account_associations")
     op.drop_table("engagements")
-    for index in GATEWAY_INDEXES:
+    for index in created_by(revision):
         op.drop_index(index.name, table_name=index.table)
     op.create_index("ix_master_flows_parent_flow_id", "crewai_flow_state_extensions", ["parent_flow_id"])
     op.create_index(

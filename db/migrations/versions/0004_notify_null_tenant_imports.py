@@ -24,10 +24,12 @@ down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_IMPORT_ROW_TABLES = ("raw_import_records",)  # the import's rows that exist at this revision
+
 
 def upgrade() -> None:
     """Replace the functions and triggers with the current ones (each statement is idempotent)."""
-    for statement in install_statements():
+    for statement in install_statements(import_row_tables=_IMPORT_ROW_TABLES):
         op.execute(statement)
 
 

@@ -10,21 +10,25 @@ from uuid import UUID
 import strawberry
 from asyncpg import Record
 
+from db.queries.field_mappings import FIELD_MAPPINGS
 from db.queries.raw_records import BEFORE_FIRST, RecordFilter, RecordPageKey, RecordPosition
 from graph.errors import BadUserInput
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
+from graph.schema.child_connections import ChildConnection
 from graph.schema.pagination import Connection, Window, check_page_size
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.enums import ImportStatus, ImportType
+from graph.schema.types.field_mapping import FieldMapping, FieldMappingFilter, FieldMappingSummary
 from graph.schema.types.raw_record import RawImportRecord, RawImportRecordFilter
 
 if TYPE_CHECKING:
     from graph.context import Context
 
-__all__ = ["RECORD_PAGE_CAP", "DataImport"]
+__all__ = ["FIELD_MAPPING_PAGE_CAP", "RECORD_PAGE_CAP", "DataImport"]
 
 RECORD_PAGE_CAP = 500
+FIELD_MAPPING_PAGE_CAP = 500
 # A new kind, not a new ordering, when the position changes: earlier cursors (`["record", "row_number", n]`)
 # are then refused as not of this list, rather than misread.
 _RECORD_CURSOR = ("records", "row_number,id")
@@ -72,6 +76,25 @@ async def _record_pages(
         )
 
     return [connection(key, rows) for key, rows in zip(keys, pages, strict=True)]
+
+
+_FIELD_MAPPINGS = ChildConnection(
+    FIELD_MAPPINGS,
+    kind="field_mappings",
+    cap=FIELD_MAPPING_PAGE_CAP,
+    loaders=lambda context: context.loaders.field_mappings,
+    parent_id=lambda data_import: data_import._id,
+    node=FieldMapping.from_row,
+    filters=("statuses",),
+)
+
+
+async def _mapping_summaries(
+    imports: Sequence[DataImport], context: Context, arguments: dict[str, Any], selection: Selection
+) -> list[FieldMappingSummary]:
+    """`DataImport.fieldMappingSummary` for many imports at once: one grouped statement."""
+    counts = await context.loaders.field_mapping_status_counts.load_many([data_import._id for data_import in imports])
+    return [FieldMappingSummary.of(by_status) for by_status in counts]
 
 
 _DATA_IMPORT_ROW = RowMapping(
@@ -139,3 +162,15 @@ class DataImport:
         after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
         filter: Annotated[RawImportRecordFilter | None, strawberry.argument(description="Keep matching records only.")] = None,
     ) -> Connection[RawImportRecord]: ...
+
+    @batched(_FIELD_MAPPINGS.resolve, description="How the import's source columns map to asset attributes, oldest first, a page at a time.")
+    async def field_mappings(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description=f"Page size, 1 to {FIELD_MAPPING_PAGE_CAP}.")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
+        filter: Annotated[FieldMappingFilter | None, strawberry.argument(description="Keep matching mappings only.")] = None,
+    ) -> Connection[FieldMapping]: ...
+
+    @batched(_mapping_summaries, description="How many of the import's field mappings are in each status.")
+    async def field_mapping_summary(self, info: strawberry.Info) -> FieldMappingSummary: ...

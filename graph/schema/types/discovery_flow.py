@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 from asyncpg import Record
+from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
-from db.queries.discovery_flows import PHASE_COLUMNS
+from db.queries.discovery_findings import ASSET_CONFLICTS, CLEANSING_RECOMMENDATIONS
+from db.queries.discovery_flows import PHASE_COLUMNS, STATE_COLUMNS
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
+from graph.schema.child_connections import ChildConnection
+from graph.schema.json_redaction import without_ids
+from graph.schema.pagination import Connection
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.data_import import DataImport
 from graph.schema.types.enums import DiscoveryFlowStatus, DiscoveryPhase
+from graph.schema.types.findings import AssetConflict, AssetConflictFilter, CleansingRecommendation, CleansingRecommendationFilter
 
 if TYPE_CHECKING:
     from graph.context import Context
 
-__all__ = ["DiscoveryFlow", "PhaseProgress"]
+__all__ = ["FINDINGS_PAGE_CAP", "DiscoveryFlow", "PhaseProgress"]
+
+FINDINGS_PAGE_CAP = 100
+_REDACTED = "without the internal IDs it can hold (keys naming an ID, and UUID values, are removed at any depth)."
 
 _PHASES = [(DiscoveryPhase(column.removesuffix("_completed")), column) for column in PHASE_COLUMNS]
 
@@ -44,7 +54,38 @@ def _phases(root: DiscoveryFlow) -> list[PhaseProgress]:
     return [PhaseProgress(phase=phase, completed=done) for (phase, _), done in zip(_PHASES, root._phases_completed, strict=True)]
 
 
+def _next_phase(root: DiscoveryFlow) -> DiscoveryPhase | None:
+    """`DiscoveryFlow.nextPhase`: the first phase, in running order, not completed."""
+    return next((phase for (phase, _), done in zip(_PHASES, root._phases_completed, strict=True) if not done), None)
+
+
+def _state(column: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A JSON state column of the row without its IDs (graph.schema.json_redaction); absent when it was not read, as not selected."""
+    return lambda row: without_ids(row.get(column))
+
+
+_CLEANSING = ChildConnection(
+    CLEANSING_RECOMMENDATIONS,
+    kind="cleansing_recommendations",
+    cap=FINDINGS_PAGE_CAP,
+    loaders=lambda context: context.loaders.cleansing_recommendations,
+    parent_id=lambda flow: flow._flow_id,
+    node=CleansingRecommendation.from_row,
+    filters=("statuses", "priorities"),
+)
+_CONFLICTS = ChildConnection(
+    ASSET_CONFLICTS,
+    kind="asset_conflicts",
+    cap=FINDINGS_PAGE_CAP,
+    loaders=lambda context: context.loaders.asset_conflicts,
+    parent_id=lambda flow: flow._id,
+    node=AssetConflict.from_row,
+    filters=("statuses",),
+)
+
 _DISCOVERY_FLOW_ROW = RowMapping(
+    _id="id",
+    _flow_id="flow_id",
     _data_import_id="data_import_id",
     name="flow_name",
     status=Enumerated(DiscoveryFlowStatus, "status"),
@@ -57,11 +98,16 @@ _DISCOVERY_FLOW_ROW = RowMapping(
     created_at="created_at",
     updated_at="updated_at",
     completed_at="completed_at",
+    phase_state=_state("phase_state"),
+    agent_insights=_state("agent_insights"),
+    error_details=_state("error_details"),
 )
 
 
 @strawberry.type(description="The discovery work behind a master flow: its phases and the data it imported.")
 class DiscoveryFlow:
+    _id: strawberry.Private[UUID]  # keys its asset conflicts; never a field
+    _flow_id: strawberry.Private[UUID]  # keys its cleansing recommendations; never a field
     _data_import_id: strawberry.Private[UUID | None]
     _phases_completed: strawberry.Private[tuple[bool, ...]]  # in the order of _PHASES
     name: str | None = strawberry.field(description="The discovery flow's name.")
@@ -70,16 +116,50 @@ class DiscoveryFlow:
     current_phase: str | None = strawberry.field(description="The phase the flow is in, as stored.")
     progress_percentage: float | None = strawberry.field(description="Progress of the flow, 0 to 100.")
     phases: list[PhaseProgress] = strawberry.field(resolver=_phases, description="Every phase, in the order they run, with its completion.")
+    next_phase: DiscoveryPhase | None = strawberry.field(
+        resolver=_next_phase, description="The first phase, in running order, not completed; null when all are."
+    )
     assessment_ready: bool = strawberry.field(description="Whether the discovered inventory is ready for assessment.")
     error_message: str | None = strawberry.field(description="Why the flow failed, if it did.")
     error_phase: str | None = strawberry.field(description="The phase the flow failed in, if it did.")
     created_at: datetime = strawberry.field(description="When the flow was created.")
     updated_at: datetime = strawberry.field(description="When the flow last changed.")
     completed_at: datetime | None = strawberry.field(description="When the flow completed, if it has.")
+    phase_state: JSON | None = strawberry.field(
+        description=f"The flow's per-phase state as the platform keeps it (import category, previews, conflict state), {_REDACTED}"
+    )
+    agent_insights: JSON | None = strawberry.field(description=f"What the flow's agents reported (`crewai_state_data.agent_insights`), {_REDACTED}")
+    error_details: JSON | None = strawberry.field(description=f"The details of the flow's failure, if it failed, {_REDACTED}")
 
     @classmethod
     def from_row(cls, row: Record) -> DiscoveryFlow:
         return cls(**_DISCOVERY_FLOW_ROW(row))
 
+    @staticmethod
+    def wants_state(fields: frozenset[str]) -> bool:
+        """Whether selecting `fields` of a discovery flow needs its JSON state read."""
+        return not fields.isdisjoint(_STATE_FIELDS)
+
     @batched(_imports, description="The import this discovery flow links to; null when it links none.")
     async def data_import(self, info: strawberry.Info) -> DataImport | None: ...
+
+    @batched(_CLEANSING.resolve, description="What the data-cleansing phase recommends, oldest first, a page at a time.")
+    async def cleansing_recommendations(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description=f"Page size, 1 to {FINDINGS_PAGE_CAP}.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
+        filter: Annotated[CleansingRecommendationFilter | None, strawberry.argument(description="Keep matching recommendations only.")] = None,
+    ) -> Connection[CleansingRecommendation]: ...
+
+    @batched(_CONFLICTS.resolve, description="Imported assets that collide with existing ones, and their resolutions, oldest first, by page.")
+    async def asset_conflicts(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description=f"Page size, 1 to {FINDINGS_PAGE_CAP}.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Start after this cursor.")] = None,
+        filter: Annotated[AssetConflictFilter | None, strawberry.argument(description="Keep matching conflicts only.")] = None,
+    ) -> Connection[AssetConflict]: ...
+
+
+_STATE_FIELDS = frozenset(to_camel_case(column) for column in STATE_COLUMNS)

@@ -14,8 +14,15 @@ from typing import TypeVar
 import strawberry
 
 __all__ = [
+    "AssetConflictStatus",
+    "AssetConflictType",
+    "CleansingCategory",
+    "CleansingPriority",
+    "CleansingStatus",
+    "ConflictResolutionAction",
     "DiscoveryFlowStatus",
     "DiscoveryPhase",
+    "FieldMappingStatus",
     "FlowType",
     "ImportStatus",
     "ImportType",
@@ -114,6 +121,68 @@ class ImportStatus(Enum):
     ARCHIVED = "archived"
     DISCOVERY_INITIATED = "discovery_initiated"
     DISCOVERY_FAILED = "discovery_failed"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="Where a field mapping is in review.")
+class FieldMappingStatus(Enum):
+    SUGGESTED = "suggested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PENDING = "pending"
+    UNMAPPED = "unmapped"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="What kind of improvement a cleansing recommendation is.")
+class CleansingCategory(Enum):
+    STANDARDIZATION = "standardization"
+    VALIDATION = "validation"
+    ENRICHMENT = "enrichment"
+    DEDUPLICATION = "deduplication"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="How urgent a cleansing recommendation is.")
+class CleansingPriority(Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="What became of a cleansing recommendation.")
+class CleansingStatus(Enum):
+    PENDING = "pending"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="What an imported asset collides with an existing one on.")
+class AssetConflictType(Enum):
+    HOSTNAME = "hostname"
+    IP_ADDRESS = "ip_address"
+    NAME = "name"
+    ENVIRONMENT = "environment"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="Where the resolution of an asset conflict is.")
+class AssetConflictStatus(Enum):
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    SKIPPED = "skipped"
+    SYSTEM_MERGED = "system_merged"
+    UNKNOWN = _UNKNOWN
+
+
+@strawberry.enum(description="How an asset conflict was resolved.")
+class ConflictResolutionAction(Enum):
+    KEEP_EXISTING = "keep_existing"
+    REPLACE_WITH_NEW = "replace_with_new"
+    MERGE = "merge"
     UNKNOWN = _UNKNOWN
 
 

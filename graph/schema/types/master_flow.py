@@ -12,6 +12,7 @@ import strawberry
 from asyncpg import Record
 
 from graph.execution.selection import Selection
+from graph.loaders.discovery_flows import DiscoveryKey
 from graph.schema.batching import batched
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.discovery_flow import DiscoveryFlow
@@ -24,8 +25,9 @@ __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrder
 
 
 async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DiscoveryFlow | None]:
-    """`MasterFlow.discovery` for many flows at once (see graph.schema.batching)."""
-    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([flow.flow_id for flow in flows])
+    """`MasterFlow.discovery` for many flows at once (see graph.schema.batching); its JSON state only when selected."""
+    with_state = DiscoveryFlow.wants_state(selection.names())
+    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([DiscoveryKey(flow.flow_id, with_state) for flow in flows])
     return [DiscoveryFlow.from_row(row) if row else None for row in rows]
 
 
@@ -51,6 +53,8 @@ _MASTER_FLOW_ROW = RowMapping(
     created_at="created_at",
     updated_at="updated_at",
     _parent_flow_id="parent_flow_id",
+    import_category="import_category",
+    filename="filename",
 )
 
 
@@ -64,6 +68,10 @@ class MasterFlow:
     status_raw: str = strawberry.field(description="The status exactly as stored.")
     created_at: datetime | None = strawberry.field(description="When the flow was created; null where the platform did not record it.")
     updated_at: datetime | None = strawberry.field(description="When the flow last changed; null where the platform did not record it.")
+    import_category: str | None = strawberry.field(
+        description="The category of the data the flow imports (e.g. `cmdb_export`), from its configuration; null when it has none."
+    )
+    filename: str | None = strawberry.field(description="The name of the file the flow imports, from its configuration; null when it has none.")
     _parent_flow_id: strawberry.Private[UUID | None]
 
     @classmethod
@@ -106,4 +114,11 @@ class MasterFlowFilter:
     statuses: list[MasterFlowStatus] | None = strawberry.field(
         default=None,
         description="Only flows in these statuses (UNKNOWN matches every undocumented status). Without it, every status but DELETED.",
+    )
+    active: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "true: only the platform's active flows, which leaves out COMPLETED, FAILED, ERROR, DELETED, CANCELLED and "
+            "CHILD_FLOWS_DELETED flows; false: only those (DELETED still only when `statuses` names it)."
+        ),
     )

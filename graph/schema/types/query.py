@@ -101,6 +101,7 @@ class Query:
         flow_filter = queries.MasterFlowFilter(
             flow_type=_value_filter(filter.flow_types) if filter and filter.flow_types is not None else None,
             status=_status_filter(filter.statuses if filter else None),
+            active=filter.active if filter else None,
         )
         size = last if last is not None else first or DEFAULT_FLOW_PAGE
         from_end = last is not None

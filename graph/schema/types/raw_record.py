@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import strawberry
@@ -12,8 +13,20 @@ from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
 from db.queries.raw_records import RECORD_COLUMNS
+from graph.execution.selection import Selection
+from graph.schema.batching import batched
+from graph.schema.types.asset import Asset
+
+if TYPE_CHECKING:
+    from graph.context import Context
 
 __all__ = ["RawImportRecord", "RawImportRecordFilter"]
+
+
+async def _assets(records: Sequence[RawImportRecord], context: Context, arguments: dict[str, Any], selection: Selection) -> list[Asset | None]:
+    """`RawImportRecord.asset` for a whole page (or level) of records at once: one statement."""
+    rows = await context.loaders.asset_by_record.load_many([record._id for record in records])
+    return [Asset.from_row(row) if row else None for row in rows]
 
 
 @strawberry.type(description="One row of a data import, as imported, with its validation outcome.")
@@ -30,6 +43,9 @@ class RawImportRecord:
     is_valid: bool | None = strawberry.field(description="Whether the row passed validation; null where the platform did not record it.")
     created_at: datetime | None = strawberry.field(description="When the row was imported; null where the platform did not record it.")
     processed_at: datetime | None = strawberry.field(description="When the row was processed, if it was.")
+
+    @batched(_assets, description="The inventory asset this row became, if it became one (and it is not deleted).")
+    async def asset(self, info: strawberry.Info) -> Asset | None: ...
 
     @classmethod
     def from_row(cls, row: Record) -> RawImportRecord:
