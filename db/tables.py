@@ -71,7 +71,7 @@ NO_TIMESTAMP = datetime.min.replace(tzinfo=UTC)
 """A NULL timestamp's place in an `ordering_key` order: PostgreSQL's `-infinity`, as asyncpg reads and sends it."""
 
 
-def ordering_key(column: Column) -> ColumnElement:
+def ordering_key(column: ColumnElement) -> ColumnElement:
     """A nullable timestamp as a sort key: NULL becomes `-infinity`, so it sorts (and pages) as the oldest."""
     return func.coalesce(column, literal_column("'-infinity'::timestamptz"))
 

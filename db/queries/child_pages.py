@@ -99,7 +99,7 @@ class ChildList:
 
 def _text_literal(value: str) -> ColumnElement[str]:
     """A constant of the code rendered into the SQL: compiled statements bind only request values."""
-    if not value.replace("_", "").isalnum():
+    if not (value == "," or value.replace("_", "").isalnum()):
         raise ValueError(f"not a plain value: {value!r}")
     return literal_column(f"'{value}'", String())
 
@@ -145,7 +145,7 @@ def _matches(rows: ChildList, page: TableValuedAlias, *, positioned: bool) -> Co
     """The tenant's rows of `page`'s parent (after its position if `positioned`) with the values its filters keep."""
     t = rows.table
     kept = [
-        or_(page.c[f"filter_{index}"].is_(None), rows.value_of(filter) == any_(func.string_to_array(page.c[f"filter_{index}"], ",")))
+        or_(page.c[f"filter_{index}"].is_(None), rows.value_of(filter) == any_(func.string_to_array(page.c[f"filter_{index}"], _text_literal(","))))
         for index, filter in enumerate(rows.filters)
     ]
     position = tuple_(rows.sort_key(), t.c.id) > tuple_(page.c.after_at, page.c.after_id) if positioned else true()

@@ -17,7 +17,16 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Table, delete, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from db.tables import (
+    asset_conflict_resolutions,
+    assets,
+    data_cleansing_recommendations,
+    data_imports,
+    discovery_flows,
+    import_field_mappings,
+    master_flows,
+    raw_import_records,
+)
 from db.tenancy import Tenant
 
 __all__ = [
@@ -25,10 +34,14 @@ __all__ = [
     "TABLES_IN_INSERT_ORDER",
     "Row",
     "Tenant",
+    "asset_conflict_row",
+    "asset_row",
+    "cleansing_recommendation_row",
     "data_import_row",
     "delete_tenants",
     "discovery_flow_row",
     "discovery_progress",
+    "field_mapping_row",
     "insert_rows",
     "master_flow_row",
     "raw_record_row",
@@ -135,6 +148,78 @@ def raw_record_row(tenant: Tenant | None, *, data_import_id: UUID, row_number: i
     }
 
 
+def field_mapping_row(tenant: Tenant, *, data_import_id: UUID, source_field: str, **columns: Any) -> Row:
+    return {
+        "id": uuid.uuid4(),
+        "data_import_id": data_import_id,
+        **tenant.columns(),
+        "master_flow_id": None,
+        "source_field": source_field,
+        "target_field": source_field.lower(),
+        "match_type": "direct",
+        "confidence_score": 0.9,
+        "status": "suggested",
+        "suggested_by": "ai_mapper",
+        "approved_by": None,
+        "approved_at": None,
+        "transformation_rules": None,
+        "field_type": "string",
+        "agent_reasoning": None,
+        "created_at": _now(),
+        "updated_at": _now(),
+        **columns,
+    }
+
+
+def asset_row(tenant: Tenant, *, name: str, **columns: Any) -> Row:
+    return {
+        "id": uuid.uuid4(),
+        **tenant.columns(),
+        "name": name,
+        "asset_type": "server",
+        "hostname": name.lower(),
+        "raw_import_records_id": None,
+        "created_at": _now(),
+        **columns,
+    }
+
+
+def cleansing_recommendation_row(tenant: Tenant, *, flow_id: UUID, title: str, **columns: Any) -> Row:
+    """A recommendation of the discovery flow whose `discovery_flows.flow_id` is `flow_id`."""
+    return {
+        "id": uuid.uuid4(),
+        "flow_id": flow_id,
+        **tenant.columns(),
+        "category": "standardization",
+        "title": title,
+        "description": f"{title}.",
+        "priority": "medium",
+        "fields_affected": [],
+        "status": "pending",
+        "created_at": _now(),
+        "updated_at": _now(),
+        **columns,
+    }
+
+
+def asset_conflict_row(tenant: Tenant, *, discovery_flow_id: UUID, existing_asset_id: UUID, conflict_key: str, **columns: Any) -> Row:
+    """A conflict of the discovery flow whose row `id` is `discovery_flow_id`."""
+    return {
+        "id": uuid.uuid4(),
+        **tenant.columns(),
+        "discovery_flow_id": discovery_flow_id,
+        "conflict_type": "hostname",
+        "conflict_key": conflict_key,
+        "existing_asset_id": existing_asset_id,
+        "existing_asset_snapshot": {"id": str(existing_asset_id), "hostname": conflict_key},
+        "new_asset_data": {"hostname": conflict_key},
+        "resolution_status": "pending",
+        "created_at": _now(),
+        "updated_at": _now(),
+        **columns,
+    }
+
+
 async def analyze(connection: AsyncConnection, schema: str, tables: Iterable[Table]) -> None:
     """ANALYZE `tables` in `schema`: right after a bulk load the planner has no statistics, and picks bad plans."""
     for table in tables:
@@ -149,9 +234,9 @@ async def insert_rows(connection: AsyncConnection, table: Table, rows: Iterable[
 
 
 async def delete_tenants(connection: AsyncConnection, tenants: Iterable[Tenant]) -> None:
-    """Delete every row of `tenants` from the four tables, children first.
+    """Delete every row of `tenants` from every table, children first.
 
-    Raw records go by their import (their own tenant columns are nullable).
+    Raw records and field mappings go by their import (their own tenant columns are nullable).
     Other tenants' rows that reference deleted rows follow their foreign keys.
     """
     keys = [(tenant.client_account_id, tenant.engagement_id) for tenant in tenants]
@@ -160,9 +245,21 @@ async def delete_tenants(connection: AsyncConnection, tenants: Iterable[Tenant])
         return tuple_(table.c.client_account_id, table.c.engagement_id).in_(keys)
 
     imports = select(data_imports.c.id).where(owned(data_imports))
-    await connection.execute(delete(raw_import_records).where(raw_import_records.c.data_import_id.in_(imports)))
+    for table in (asset_conflict_resolutions, data_cleansing_recommendations, assets):
+        await connection.execute(delete(table).where(owned(table)))
+    for table in (import_field_mappings, raw_import_records):
+        await connection.execute(delete(table).where(table.c.data_import_id.in_(imports)))
     for table in (discovery_flows, data_imports, master_flows):
         await connection.execute(delete(table).where(owned(table)))
 
 
-TABLES_IN_INSERT_ORDER = (master_flows, data_imports, discovery_flows, raw_import_records)
+TABLES_IN_INSERT_ORDER = (
+    master_flows,
+    data_imports,
+    discovery_flows,
+    raw_import_records,
+    import_field_mappings,
+    assets,
+    data_cleansing_recommendations,
+    asset_conflict_resolutions,
+)

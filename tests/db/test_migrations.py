@@ -76,15 +76,18 @@ def test_downgrading_to_0001_drops_the_notification_triggers_and_functions(setti
     assert sorted(upgraded) == [
         "flowgate_data_import_changed",
         "flowgate_discovery_flow_changed",
+        "flowgate_import_rows_changed",
         "flowgate_master_flow_changed",
         "flowgate_notify",
         "flowgate_notify",
         "flowgate_notify",
         "flowgate_notify_delete",
+        "flowgate_notify_delete",
         "flowgate_notify_flow_changed",
         "flowgate_notify_import_changed",
         "flowgate_notify_insert",
+        "flowgate_notify_insert",
         "flowgate_notify_update",
-        "flowgate_raw_records_changed",
+        "flowgate_notify_update",
     ]
     assert downgraded == []

@@ -8,7 +8,7 @@ import sys
 import asyncpg
 
 from db.engine import database_url, plain_url
-from db.triggers import missing_triggers, triggers_sql
+from db.triggers import TRIGGERS, missing_triggers, triggers_sql
 from tests.conftest import ROOT, command_env
 
 
@@ -43,4 +43,4 @@ async def test_running_it_twice_installs_every_trigger_once(bare_platform):
         await connection.close()
 
     assert missing == []
-    assert count == 6
+    assert count == len(TRIGGERS)
