@@ -180,6 +180,7 @@ def asset_row(tenant: Tenant, *, name: str, **columns: Any) -> Row:
         "hostname": name.lower(),
         "raw_import_records_id": None,
         "created_at": _now(),
+        "deleted_at": None,
         **columns,
     }
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
-from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from db.seed.rows import data_import_row, discovery_flow_row, field_mapping_row, master_flow_row, raw_record_row
+from db.tables import data_imports, discovery_flows, import_field_mappings, master_flows, raw_import_records
 from tests.statements import count_statements
 
 DETAIL = """
@@ -65,3 +66,26 @@ async def test_a_nested_page_takes_the_same_statements_for_1_5_50_and_100_flows(
 
     expected = 6 if with_totals else 4
     assert counts == {1: expected, 5: expected, 50: expected, 100: expected}
+
+
+DISCOVERY_PAGES = """
+query ($first: Int!) {
+  masterFlows(first: $first) { nodes { discovery { phaseState nextPhase
+    cleansingRecommendations(first: 5) { nodes { title } }
+    assetConflicts(first: 5) { nodes { conflictKey } }
+    dataImport { fieldMappingSummary { total } fieldMappings(first: 5) { nodes { sourceField } }
+      rawRecords(first: 5) { nodes { rowNumber asset { name } } } } } } }
+}
+"""
+
+
+async def test_the_discovery_pages_take_the_same_statements_for_1_and_100_flows(db, reader, graphql, tenant):
+    await _flows(db, tenant, 100, records_each=6)
+    async with db.engine.connect() as connection:
+        imports = (await connection.execute(select(discovery_flows.c.data_import_id))).scalars().all()
+    await db.insert(import_field_mappings, [field_mapping_row(tenant, data_import_id=i, source_field=f"c{n}") for i in imports for n in range(6)])
+
+    counts = {n: await _statements(reader, graphql, DISCOVERY_PAGES, tenant, {"first": n}) for n in (1, 100)}
+
+    # flows, discovery (with its state), recommendations, conflicts, import, summary, mappings, records, assets
+    assert counts == {1: 9, 100: 9}
