@@ -126,7 +126,7 @@ query ($id: UUID!, $recommendations: CleansingRecommendationFilter, $conflicts: 
 async def test_recommendations_hang_off_the_flow_id_and_conflicts_off_the_row_id(db, graphql, tenant):
     # A legacy row: its flow_id differs from its row id, so a list keyed by the wrong one finds nothing (or the decoy).
     flow, _, bridge = await _flow(db, tenant)
-    decoy, _, decoy_bridge = await _flow(db, tenant, discovery={"id": bridge["flow_id"], "flow_id": uuid.uuid4()})
+    _, _, decoy_bridge = await _flow(db, tenant, discovery={"id": bridge["flow_id"], "flow_id": uuid.uuid4()})
     existing = asset_row(tenant, name="web-01")
     await db.insert(assets, [existing])
     await db.insert(
@@ -143,7 +143,6 @@ async def test_recommendations_hang_off_the_flow_id_and_conflicts_off_the_row_id
             asset_conflict_row(tenant, discovery_flow_id=decoy_bridge["id"], existing_asset_id=existing["id"], conflict_key="decoy's"),
         ],
     )
-    del decoy
 
     discovery = (await graphql.data(FINDINGS, tenant, {"id": str(flow["flow_id"])}))["masterFlow"]["discovery"]
 
