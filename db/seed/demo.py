@@ -33,6 +33,7 @@ from db.seed.rows import (
     master_flow_row,
     raw_record_row,
 )
+from db.seed.showcase_pages import showcase_page_rows, showcase_state
 from db.settings import DatabaseSettings
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
@@ -74,7 +75,8 @@ DEMO_TENANT = _tenant("acme", "datacenter-exit")
 OTHER_TENANT = _tenant("acme", "sap-move")
 THIRD_TENANT = _tenant("globex", "cloud-foundation")
 DEMO_TENANTS = (DEMO_TENANT, OTHER_TENANT, THIRD_TENANT)
-DEMO_FLOW_ID = _flow_id("fra-discovery")
+_SHOWCASE = "fra-discovery"
+DEMO_FLOW_ID = _flow_id(_SHOWCASE)
 """The showcase discovery master flow of `DEMO_TENANT` (the README's example)."""
 
 # --- the dataset -----------------------------------------------------------
@@ -503,11 +505,13 @@ def _discovery_rows(masters: dict[str, Row], imports: dict[str, Row]) -> list[Ro
         master = masters[spec.flow]
         progress = discovery_progress(spec.progress)
         finished = spec.status in ("completed", "archived")
+        data_import_id = imports[spec.data_import]["id"] if spec.data_import else None
+        state = showcase_state(data_import_id=data_import_id, at=master["updated_at"]) if spec.flow == _SHOWCASE and data_import_id else {}
         rows.append(
             discovery_flow_row(
                 tenant,
                 master_flow_id=master["flow_id"],
-                data_import_id=imports[spec.data_import]["id"] if spec.data_import else None,
+                data_import_id=data_import_id,
                 id=seed_uuid(f"discovery/{spec.flow}"),
                 flow_id=spec.flow_id or seed_uuid(f"discovery-flow/{spec.flow}"),
                 flow_name=spec.name or master["flow_name"],
@@ -519,22 +523,38 @@ def _discovery_rows(masters: dict[str, Row], imports: dict[str, Row]) -> list[Ro
                 created_at=master["created_at"] + timedelta(minutes=2),
                 updated_at=master["updated_at"],
                 completed_at=master["updated_at"] if finished else None,
+                **state,
             )
         )
     return rows
 
 
 def demo_rows() -> dict[Table, list[Row]]:
-    """The demo's rows per table, in `TABLES_IN_INSERT_ORDER` (the discovery pages' tables empty so far); identical on every call."""
+    """The demo's rows per table, in `TABLES_IN_INSERT_ORDER`; identical on every call.
+
+    Only the showcase flow has rows on the discovery pages' tables.
+    """
     masters = _master_rows()
     imports, records = _import_rows({key: row["flow_id"] for key, row in masters.items()})
+    discoveries = _discovery_rows(masters, imports)
+    showcase = next(row for row in discoveries if row["master_flow_id"] == DEMO_FLOW_ID)
+    showcase_import = next(row for row in imports.values() if row["id"] == showcase["data_import_id"])
+    pages = showcase_page_rows(
+        DEMO_TENANT,
+        data_import_id=showcase_import["id"],
+        discovery_row=showcase,
+        records=[record for record in records if record["data_import_id"] == showcase_import["id"]],
+        at=showcase_import["completed_at"],
+        seed_uuid=seed_uuid,
+    )
     rows = {
         master_flows: list(masters.values()),
         data_imports: list(imports.values()),
-        discovery_flows: _discovery_rows(masters, imports),
+        discovery_flows: discoveries,
         raw_import_records: records,
+        **pages,
     }
-    return {table: rows.get(table, []) for table in TABLES_IN_INSERT_ORDER}
+    return {table: rows[table] for table in TABLES_IN_INSERT_ORDER}
 
 
 async def seed_demo(settings: DatabaseSettings) -> str:

@@ -12,12 +12,31 @@ from sqlalchemy import text
 
 from db.seed.bench import seed_bench
 from db.seed.demo import DEMO_FLOW_ID, DEMO_TENANT, OTHER_TENANT, seed_demo
-from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from db.tables import (
+    asset_conflict_resolutions,
+    assets,
+    data_cleansing_recommendations,
+    data_imports,
+    discovery_flows,
+    import_field_mappings,
+    master_flows,
+    raw_import_records,
+)
 
 pytestmark = pytest.mark.flowgate_schema_only  # the demo seeds Flowgate's own migration
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = (master_flows, discovery_flows, data_imports, raw_import_records)
+TABLES = (
+    master_flows,
+    discovery_flows,
+    data_imports,
+    raw_import_records,
+    import_field_mappings,
+    assets,
+    data_cleansing_recommendations,
+    asset_conflict_resolutions,
+)
+ATTRIBUTE_MAPPING = (ROOT / "tests" / "operations" / "attribute_mapping.graphql").read_text()
 
 
 async def _fingerprint(admin_engine, schema: str) -> dict[str, tuple[int, str]]:
@@ -79,6 +98,64 @@ async def test_the_demo_tenant_lists_every_flow_type_including_an_unknown_one(se
         "UNKNOWN",
     }
     assert len(statuses) == 10
+
+
+async def test_the_showcase_flow_has_field_mappings_in_every_status_from_one_query(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data(ATTRIBUTE_MAPPING, DEMO_TENANT, {"flowId": str(DEMO_FLOW_ID)})
+
+    discovery = data["masterFlow"]["discovery"]
+    mappings = discovery["dataImport"]["fieldMappings"]
+    assert {node["status"] for node in mappings["nodes"]} == {"APPROVED", "SUGGESTED", "REJECTED", "PENDING", "UNMAPPED"}
+    assert mappings["totalCount"] == len(mappings["nodes"]) == discovery["dataImport"]["fieldMappingSummary"]["total"]
+    assert discovery["dataImport"]["fieldMappingSummary"] == {
+        "total": 13,
+        "approved": 4,
+        "suggested": 5,
+        "rejected": 1,
+        "pending": 2,
+        "unmapped": 1,
+        "unknown": 0,
+    }
+    assert discovery["nextPhase"] == "FIELD_MAPPING"
+
+
+async def test_the_showcase_flow_state_is_served_without_the_import_id_the_platform_writes_there(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data(ATTRIBUTE_MAPPING, DEMO_TENANT, {"flowId": str(DEMO_FLOW_ID)})
+
+    state = data["masterFlow"]["discovery"]["phaseState"]
+    assert state["conflict_resolution_pending"] is True
+    assert "data_import_id" not in state["conflict_metadata"]
+    assert [insight["agent"] for insight in data["masterFlow"]["discovery"]["agentInsights"]] == [
+        "Data Validation Agent",
+        "Attribute Mapping Agent",
+    ]
+
+
+async def test_the_showcase_flow_has_recommendations_a_conflict_and_assets_behind_its_records(settings, graphql):
+    await seed_demo(settings.database)
+
+    data = await graphql.data(
+        """query ($id: UUID!) { masterFlow(flowId: $id) { discovery {
+             cleansingRecommendations { totalCount nodes { status } }
+             assetConflicts { nodes { conflictType existingAsset newAsset } }
+             dataImport { rawRecords(first: 30, filter: { isValid: true }) { nodes { cleansedData asset { hostname } } } }
+           } } }""",
+        DEMO_TENANT,
+        {"id": str(DEMO_FLOW_ID)},
+    )
+
+    discovery = data["masterFlow"]["discovery"]
+    assert {node["status"] for node in discovery["cleansingRecommendations"]["nodes"]} == {"APPLIED", "PENDING", "REJECTED"}
+    (conflict,) = discovery["assetConflicts"]["nodes"]
+    assert conflict["existingAsset"]["hostname"] == conflict["newAsset"]["hostname"]
+    assert "id" not in conflict["existingAsset"] and "raw_import_records_id" not in conflict["newAsset"]
+    records = discovery["dataImport"]["rawRecords"]["nodes"]
+    assert [record["asset"]["hostname"] for record in records[:24]] == [record["cleansedData"]["hostname"] for record in records[:24]]
+    assert records[24]["asset"] is None
 
 
 def test_the_migrate_and_seed_commands_run_against_the_configured_schema(settings):

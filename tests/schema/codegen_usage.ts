@@ -4,6 +4,9 @@
 // below fails that test.  Scalars: UUID and DateTime are strings, JSON is `unknown` until narrowed.
 
 import type {
+  AttributeMappingQuery,
+  AttributeMappingQueryVariables,
+  FieldMappingStatus,
   FlowDetailQuery,
   FlowDetailQueryVariables,
   FlowListQuery,
@@ -62,4 +65,29 @@ export function nextRecordPage(page: RecordPageQuery, flowId: string): RecordPag
 export function nextFlowPage(list: FlowListQuery, previous: FlowListQueryVariables): FlowListQueryVariables | null {
   const { hasNextPage, endCursor } = list.masterFlows.pageInfo;
   return hasNextPage && endCursor ? { ...previous, after: endCursor } : null;
+}
+
+type MappedImport = NonNullable<
+  NonNullable<AttributeMappingQuery["masterFlow"]>["discovery"]
+>["dataImport"];
+
+export const mappingsToReview: AttributeMappingQueryVariables = {
+  flowId: "e630b013-7fbd-533f-b39d-81bfdfac01d8",
+  first: 50,
+  statuses: ["SUGGESTED", "PENDING"],
+};
+
+export function needsReview(status: FieldMappingStatus): boolean {
+  return status === "SUGGESTED" || status === "PENDING" || status === "UNMAPPED";
+}
+
+/** "12 of 13 approved": the summary's counts are plain numbers. */
+export function approvalLine(data: AttributeMappingQuery): string {
+  const summary = data.masterFlow?.discovery?.dataImport?.fieldMappingSummary;
+  return summary ? `${summary.approved} of ${summary.total} approved` : "no import yet";
+}
+
+/** Source column to target attribute, for the mappings on this page; `confidenceScore` may be null. */
+export function mappingTable(dataImport: NonNullable<MappedImport>): [string, string, number][] {
+  return dataImport.fieldMappings.nodes.map((node) => [node.sourceField, node.targetField, node.confidenceScore ?? 0]);
 }

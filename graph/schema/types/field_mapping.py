@@ -38,7 +38,7 @@ class FieldMapping:
     _id: strawberry.Private[UUID]  # positions the mapping in its cursor, sealed; never a field
     _at: strawberry.Private[datetime]
     source_field: str = strawberry.field(description="The column of the imported file.")
-    target_field: str = strawberry.field(description="The asset attribute it maps to.")
+    target_field: str = strawberry.field(description="The asset attribute it maps to; the platform stores `UNMAPPED` for a column not mapped yet.")
     match_type: str = strawberry.field(description="How the match was made, as stored (e.g. `direct`, `fuzzy`).")
     confidence_score: float | None = strawberry.field(description="How confident the suggestion is, 0 to 1.")
     status: FieldMappingStatus = strawberry.field(description="Where the mapping is in review; UNKNOWN for values outside the list (and none).")
