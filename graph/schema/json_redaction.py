@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["names_an_id", "without_ids"]
+__all__ = ["is_uuid", "names_an_id", "without_ids"]
 
 _SNAKE_ID = re.compile(r"(?:^|_)ids?$", re.IGNORECASE)
 _CAMEL_ID = re.compile(r"[a-z0-9](?:Id|ID)s?$")
@@ -36,15 +36,16 @@ def names_an_id(key: str) -> bool:
     return bool(_SNAKE_ID.search(key) or _CAMEL_ID.search(key))
 
 
-def _is_uuid(value: Any) -> bool:
+def is_uuid(value: Any) -> bool:
+    """Whether `value` is a string spelling a UUID (with or without hyphens)."""
     return isinstance(value, str) and len(value) in (32, 36) and bool(_UUID.match(value))
 
 
 def _redacted(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _redacted(item) for key, item in value.items() if not names_an_id(key) and not _is_uuid(item)}
+        return {key: _redacted(item) for key, item in value.items() if not names_an_id(key) and not is_uuid(item)}
     if isinstance(value, list):
-        return [_redacted(item) for item in value if not _is_uuid(item)]
+        return [_redacted(item) for item in value if not is_uuid(item)]
     return value
 
 

@@ -9,6 +9,7 @@ import strawberry
 from asyncpg import Record
 from strawberry.scalars import JSON
 
+from graph.schema.json_redaction import is_uuid
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.enums import FieldMappingStatus
 
@@ -23,7 +24,7 @@ _FIELD_MAPPING_ROW = RowMapping(
     confidence_score="confidence_score",
     status=Enumerated(FieldMappingStatus, "status"),
     suggested_by="suggested_by",
-    approved_by="approved_by",
+    approved_by=lambda row: None if is_uuid(row["approved_by"]) else row["approved_by"],
     approved_at="approved_at",
     transformation_rules="transformation_rules",
     field_type="field_type",
@@ -44,7 +45,12 @@ class FieldMapping:
     status: FieldMappingStatus = strawberry.field(description="Where the mapping is in review; UNKNOWN for values outside the list (and none).")
     status_raw: str | None = strawberry.field(description="The status exactly as stored.")
     suggested_by: str | None = strawberry.field(description="Who or what suggested the mapping (e.g. `ai_mapper`).")
-    approved_by: str | None = strawberry.field(description="Who approved the mapping, if anyone did.")
+    approved_by: str | None = strawberry.field(
+        description=(
+            "Who approved the mapping, as the platform recorded it (an e-mail address, `system`, …); "
+            "null if nobody did, or where the platform stored the approver's user ID, an internal ID this API never returns."
+        )
+    )
     approved_at: datetime | None = strawberry.field(description="When the mapping was approved, if it was.")
     transformation_rules: JSON | None = strawberry.field(description="How values are transformed on the way to the attribute.")
     field_type: str | None = strawberry.field(description="The data type of the source column.")

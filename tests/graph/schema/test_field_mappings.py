@@ -108,6 +108,27 @@ async def test_an_empty_status_list_matches_no_mapping(db, graphql, tenant):
     assert page["edges"] == [] and page["totalCount"] == 0
 
 
+async def test_an_approver_stored_as_a_user_id_is_null_and_a_named_one_is_shown(db, graphql, tenant):
+    # The platform's review endpoint stores str(current_user.id); its learning service "system"; its seed an e-mail.
+    approvers = [str(uuid.uuid4()), uuid.uuid4().hex, "system", "analyst@democorp.com", None]
+    flow_id, _ = await _flow_with_mappings(db, tenant, *({"approved_by": approver, "status": "approved"} for approver in approvers))
+
+    data = await graphql.data(
+        """query ($id: UUID!) { masterFlow(flowId: $id) { discovery { dataImport { fieldMappings { nodes { sourceField approvedBy } } } } } }""",
+        tenant,
+        {"id": flow_id},
+    )
+
+    nodes = data["masterFlow"]["discovery"]["dataImport"]["fieldMappings"]["nodes"]
+    assert sorted((node["sourceField"], node["approvedBy"]) for node in nodes) == [
+        ("col_0", None),
+        ("col_1", None),
+        ("col_2", "system"),
+        ("col_3", "analyst@democorp.com"),
+        ("col_4", None),
+    ]
+
+
 async def test_the_summary_counts_each_status_and_the_total(db, graphql, tenant):
     statuses = ["approved", "approved", "suggested", "rejected", "pending", "unmapped", "unmapped", "needs_review", None]
     flow_id, _ = await _flow_with_mappings(db, tenant, *({"status": status} for status in statuses))
