@@ -182,6 +182,25 @@ async def test_raw_records_without_first_counts_its_default_of_50(ten_nodes, ten
     assert_request_error(response, too_complex("The query may return up to 51 nodes; the limit is 10."))
 
 
+async def test_field_mappings_count_their_default_page_of_100_under_each_flow(ten_nodes, tenant):
+    query = "{ masterFlows(first: 2) { nodes { discovery { dataImport { fieldMappings { totalCount } } } } } }"
+
+    response = await post(ten_nodes, query, tenant)
+
+    assert_request_error(response, too_complex("The query may return up to 202 nodes; the limit is 10."))
+
+
+async def test_recommendations_and_conflicts_count_like_every_connection(graphql, tenant):
+    # 100 flows + 100 × (500 + 500) + 100 × 500 mappings = 150,100: each connection counts, side by side.
+    findings = "cleansingRecommendations(first: 500) { totalCount } assetConflicts(first: 500) { totalCount }"
+    mappings = "dataImport { fieldMappings(first: 500) { totalCount } }"
+    query = "{ masterFlows(first: 100) { nodes { discovery { %s %s } } } }" % (findings, mappings)
+
+    response = await post(graphql, query, tenant)
+
+    assert_request_error(response, too_complex("The query may return up to 150,100 nodes; the limit is 100,000."))
+
+
 async def test_last_counts_like_first(ten_nodes, tenant):
     response = await post(ten_nodes, "{ masterFlows(last: 11) { totalCount } }", tenant)
 

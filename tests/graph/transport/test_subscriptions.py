@@ -25,11 +25,12 @@ from db.migrate import migrate
 from db.seed.rows import (
     data_import_row,
     discovery_flow_row,
+    field_mapping_row,
     master_flow_row,
     raw_record_row,
 )
 from db.settings import changed
-from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
+from db.tables import data_imports, discovery_flows, import_field_mappings, master_flows, raw_import_records
 from db.tenancy import Tenant
 from graph.guards.auth import issue_token
 from graph.settings import Settings
@@ -118,6 +119,38 @@ async def test_records_added_to_the_linked_import_push_the_flow_the_bridge_names
         messages = await ws.received()
 
     assert messages == [pushed("linked", flow, discovery={"dataImport": {"rawRecords": {"totalCount": 1}}})]
+
+
+async def test_a_field_mapping_approved_on_the_linked_import_pushes_the_flow_with_its_new_summary(live_server, settings, db, tenant, flow):
+    query = """subscription ($flowId: UUID!) {
+      masterFlowChanged(flowId: $flowId) { flowId name discovery { dataImport { fieldMappingSummary { approved suggested } } } }
+    }"""
+    imported = await linked_import(db, tenant, flow)
+    mapping = field_mapping_row(tenant, data_import_id=imported["id"], source_field="hostname", status="suggested")
+    await db.insert(import_field_mappings, [mapping])
+
+    async with connected(live_server, settings, tenant) as ws:
+        await ws.subscribe("1", flow["flow_id"], query)
+        await warm_up(ws, db, flow, "1")
+        async with db.engine.begin() as connection:
+            await connection.execute(update(import_field_mappings).where(import_field_mappings.c.id == mapping["id"]).values(status="approved"))
+        messages = await ws.received()
+
+    assert messages == [pushed("1", flow, discovery={"dataImport": {"fieldMappingSummary": {"approved": 1, "suggested": 0}}})]
+
+
+async def test_mappings_written_in_several_statements_push_a_coalesced_few(live_server, settings, db, tenant, flow):
+    imported = await linked_import(db, tenant, flow)
+
+    async with connected(live_server, settings, tenant) as ws:
+        await ws.subscribe("1", flow["flow_id"])
+        await warm_up(ws, db, flow, "1")
+        for n in range(50):
+            await db.insert(import_field_mappings, [field_mapping_row(tenant, data_import_id=imported["id"], source_field=f"col_{n}")])
+        messages = await ws.received(2 * QUIET_SECONDS)
+
+    assert 1 <= len(messages) < 50
+    assert all(message == pushed("1", flow) for message in messages)
 
 
 async def test_a_thousand_record_inserts_in_one_statement_push_at_most_three_messages(live_server, settings, db, tenant, flow):
