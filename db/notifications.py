@@ -5,6 +5,9 @@ The triggers of revision 0002 notify the channel `channel_name(schema)` with
 its discovery flow, that flow's import or the import's records change.
 `FlowChanges` LISTENs on one dedicated asyncpg connection per process (never
 a pooled one) and wakes the subscriptions of the changed flow and tenant.
+It connects to `LISTEN_DATABASE_URL` when set: notifications are sent on the
+primary only, and LISTEN needs a session of its own, which a pooler in
+transaction mode does not keep.
 
 The listener also tells whether the schema has the triggers
 (`missing_triggers`): it asks when it connects and at every health check,
@@ -149,7 +152,7 @@ class FlowChanges:
 
     def start(self) -> None:
         if self._task is None:
-            url = plain_url(database_url(self._settings))
+            url = plain_url(self._settings.listen_url or database_url(self._settings))
             self._task = asyncio.create_task(self._listen_forever(url), name="flowgate-flow-changes")
 
     async def stop(self) -> None:

@@ -1,15 +1,23 @@
 """The gateway's read path: SQLAlchemy Core statements, compiled once, run on asyncpg.
 
 SQLAlchemy builds every query (no SQL strings in the query modules) and
-compiles each query shape once into asyncpg's native `$n` SQL; the reader
-runs it on an asyncpg pool with a prepared-statement cache.  That keeps a
-statement's client-side cost close to raw asyncpg (about a quarter of what
-a round trip through SQLAlchemy's async engine costs).
+compiles each query shape once per schema into asyncpg's native `$n` SQL,
+with every table qualified by `DB_SCHEMA`; the reader runs it on an asyncpg
+pool.  That keeps a statement's client-side cost close to raw asyncpg (about
+a quarter of what a round trip through SQLAlchemy's async engine costs).
 
-Every pooled connection is read-only (`default_transaction_read_only`), has
-a statement timeout, resolves the schema-less table names through
-`search_path = DB_SCHEMA`, and names its process in `application_name`
-(`flowgate:<pid>`).
+Every statement is read-only and bounded by `DB_STATEMENT_TIMEOUT_MS`, and
+every connection names its process in `application_name` (`flowgate:<pid>`).
+How depends on `DB_POOLER`:
+
+- `none`: the connection's startup parameters set
+  `default_transaction_read_only` and `statement_timeout` once, and prepared
+  statements are cached per connection.  One round trip per statement.
+- `pgbouncer`: a pooler in transaction mode hands each transaction to any
+  server connection, and refuses those startup parameters.  Each statement
+  then runs in its own `BEGIN READ ONLY` transaction with `SET LOCAL
+  statement_timeout`, and only unnamed prepared statements are used, which
+  live within that transaction.  Three round trips per statement.
 
 Every wait is bounded, so a database that is down, overloaded or gone
 mid-query fails fast instead of hanging: a statement waits at most
@@ -42,12 +50,25 @@ _DIALECT = asyncpg_dialect()
 
 
 class CompiledQuery:
-    """A statement compiled once to SQL text and the order of its named parameters."""
+    """A statement, its SQL text per schema (compiled once each), and the order of its named parameters.
+
+    Tables declared without a schema (all of `db.tables`) are qualified with
+    the schema asked for, so the SQL depends on no `search_path`.
+    """
 
     def __init__(self, statement: ClauseElement) -> None:
+        self._statement = statement
+        self._sql: dict[str, str] = {}
         compiled = statement.compile(dialect=_DIALECT)
-        self.sql = str(compiled)
         self.parameter_names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
+
+    def sql(self, schema: str) -> str:
+        """The SQL text with every schema-less table in `schema`."""
+        text = self._sql.get(schema)
+        if text is None:
+            compiled = self._statement.compile(dialect=_DIALECT, schema_translate_map={None: schema}, render_schema_translate=True)
+            text = self._sql[schema] = str(compiled)
+        return text
 
     def arguments(self, parameters: dict[str, Any]) -> list[Any]:
         return [parameters[name] for name in self.parameter_names]
@@ -57,17 +78,65 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     """Skip asyncpg's reset round trip on release: the gateway never changes session state."""
 
 
+class _ReadOnlyTransaction:
+    """`BEGIN READ ONLY` with a statement timeout around one statement, for connections through a pooler.
+
+    The transaction's first round trip sets both; a failed statement rolls it
+    back (asyncpg closes a connection that cannot), a finished one commits.
+    """
+
+    def __init__(self, statement_timeout_ms: int) -> None:
+        self.begin = f"BEGIN READ ONLY; SET LOCAL statement_timeout = {int(statement_timeout_ms)}"
+
+    async def fetch(self, connection: asyncpg.Connection, sql: str, arguments: list[Any]) -> Any:
+        await connection.execute(self.begin)
+        try:
+            rows = await connection.fetch(sql, *arguments)
+        except BaseException:
+            if not connection.is_closed():
+                with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    await connection.execute("ROLLBACK")
+            raise
+        await connection.execute("COMMIT")
+        return rows
+
+
+def _pool_options(settings: DatabaseSettings) -> dict[str, Any]:
+    """How the pool's connections are made read-only and bounded, by `DB_POOLER` (see the module docstring)."""
+    application = {"application_name": f"flowgate:{os.getpid()}"}
+    if settings.pooler == "pgbouncer":
+        return {"server_settings": application, "statement_cache_size": 0}
+    return {
+        "server_settings": {
+            "default_transaction_read_only": "on",
+            "statement_timeout": str(settings.statement_timeout_ms),
+            **application,
+        }
+    }
+
+
 class Reader:
-    """Runs compiled queries on a pool of read-only connections.
+    """Runs compiled queries, in `schema`, on a pool of read-only connections.
 
     `observers` are called once per statement sent: by default the
     `gateway_sql_statements` counter; tests add their own counts.
-    `acquire_timeout` is in seconds.
+    `acquire_timeout` is in seconds.  `transaction`, when given, wraps each
+    statement (`DB_POOLER=pgbouncer`).
     """
 
-    def __init__(self, pool: asyncpg.Pool, *, acquire_timeout: float, observers: Sequence[Callable[[], None]] = (SQL_STATEMENTS.inc,)) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        schema: str,
+        acquire_timeout: float,
+        transaction: _ReadOnlyTransaction | None = None,
+        observers: Sequence[Callable[[], None]] = (SQL_STATEMENTS.inc,),
+    ) -> None:
         self.pool = pool
+        self.schema = schema
         self.acquire_timeout = acquire_timeout
+        self.transaction = transaction
         self.observers: list[Callable[[], None]] = list(observers)
 
     @classmethod
@@ -79,15 +148,11 @@ class Reader:
             max_size=settings.pool_size,
             timeout=settings.connect_timeout_ms / 1000,
             reset=_keep_session,
-            server_settings={
-                "default_transaction_read_only": "on",
-                "statement_timeout": str(settings.statement_timeout_ms),
-                "search_path": settings.schema_name,
-                "application_name": f"flowgate:{os.getpid()}",
-            },
+            **_pool_options(settings),
         )
         await pool
-        return cls(pool, acquire_timeout=settings.pool_timeout_ms / 1000)
+        transaction = _ReadOnlyTransaction(settings.statement_timeout_ms) if settings.pooler == "pgbouncer" else None
+        return cls(pool, schema=settings.schema_name, acquire_timeout=settings.pool_timeout_ms / 1000, transaction=transaction)
 
     def _observe(self) -> None:
         for observer in self.observers:
@@ -104,16 +169,17 @@ class Reader:
     async def fetch(self, query: CompiledQuery, **parameters: Any) -> Sequence[asyncpg.Record]:
         """The rows of `query` run with `parameters` (by name)."""
         self._observe()
-        with statement_span(query.sql):
+        sql = query.sql(self.schema)
+        with statement_span(sql):
             async with self._acquire() as connection:
-                return await connection.fetch(query.sql, *query.arguments(parameters))
+                if self.transaction is not None:
+                    return await self.transaction.fetch(connection, sql, query.arguments(parameters))
+                return await connection.fetch(sql, *query.arguments(parameters))
 
     async def fetchval(self, query: CompiledQuery, **parameters: Any) -> Any:
-        """The first column of the first row of `query`."""
-        self._observe()
-        with statement_span(query.sql):
-            async with self._acquire() as connection:
-                return await connection.fetchval(query.sql, *query.arguments(parameters))
+        """The first column of the first row of `query` (None without a row)."""
+        rows = await self.fetch(query, **parameters)
+        return rows[0][0] if rows else None
 
     def connection(self) -> Any:
         """A pooled connection's context manager, for catalog checks: its statements are not the gateway's, nor counted."""

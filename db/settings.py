@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,6 +81,10 @@ class DatabaseSettings(BaseSettings):
     """Where the platform's tables live and how Flowgate talks to them.
 
     `url` is None when `DATABASE_URL` is unset: the embedded server is used.
+    `listen_url` is where subscriptions LISTEN (the primary, when `url` is a
+    replica or a pooler); None means `url`.  `pooler` says what sits between
+    the gateway and PostgreSQL: `none`, or `pgbouncer` (any pooler that
+    refuses startup parameters and prepared statements across transactions).
     A statement waits at most `pool_timeout_ms` for a pooled connection
     (opening one included), and opening one takes at most `connect_timeout_ms`.
     """
@@ -88,6 +92,8 @@ class DatabaseSettings(BaseSettings):
     model_config = ENVIRONMENT
 
     url: str | None = Field(None, validation_alias="DATABASE_URL")
+    listen_url: str | None = Field(None, validation_alias="LISTEN_DATABASE_URL")
+    pooler: Literal["none", "pgbouncer"] = Field("none", validation_alias="DB_POOLER")
     schema_name: str = Field("migration", validation_alias="DB_SCHEMA")
     pool_size: int = Field(10, validation_alias="DB_POOL_SIZE")
     statement_timeout_ms: int = Field(5000, validation_alias="DB_STATEMENT_TIMEOUT_MS")

@@ -1,24 +1,67 @@
-"""The gateway's read path: every pooled connection is read-only and bounded by a statement timeout."""
+"""The gateway's read path: every statement is read-only, bounded by a statement timeout, and names its schema.
+
+Each test runs with `DB_POOLER=none` (the settings ride on the connection)
+and `DB_POOLER=pgbouncer` (they ride on each statement's transaction), both
+straight to PostgreSQL; `test_pgbouncer.py` puts the real pooler in between.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import asyncpg
 import pytest
+from sqlalchemy import func, insert, literal_column, select
+
+from db.reader import CompiledQuery, Reader
+from db.seed.rows import master_flow_row
+from db.settings import changed
+from db.tables import data_imports, master_flows
+
+WRITE = CompiledQuery(insert(data_imports).values(client_account_id=func.gen_random_uuid()).returning(data_imports.c.id))
+SLEEP = CompiledQuery(select(func.pg_sleep(literal_column("2"))))
+FLOW_NAMES = CompiledQuery(select(master_flows.c.flow_name))
+SEARCH_PATH = CompiledQuery(select(func.current_setting(literal_column("'search_path'"))))
 
 
-async def test_a_pooled_connection_refuses_to_write(reader, settings):
-    async with reader.pool.acquire() as connection:
-        with pytest.raises(asyncpg.exceptions.ReadOnlySQLTransactionError):
-            await connection.execute(
-                f"INSERT INTO {settings.database.schema_name}.data_imports (client_account_id, engagement_id) "
-                "VALUES (gen_random_uuid(), gen_random_uuid())"
-            )
+@pytest.fixture(params=["none", "pgbouncer"])
+async def pooled(request, settings) -> AsyncIterator[Reader]:
+    """A reader with `DB_POOLER` set to the parameter and a 200 ms statement timeout."""
+    reader = await Reader.connect(changed(settings.database, pooler=request.param, statement_timeout_ms=200))
+    yield reader
+    await reader.close()
 
 
-async def test_a_pooled_connection_carries_the_statement_timeout_and_schema(reader, settings):
-    async with reader.pool.acquire() as connection:
-        timeout_ms = await connection.fetchval("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
-        search_path = await connection.fetchval("SHOW search_path")
+async def test_a_statement_that_writes_is_refused(pooled):
+    with pytest.raises(asyncpg.exceptions.ReadOnlySQLTransactionError):
+        await pooled.fetch(WRITE)
 
-    assert int(timeout_ms) == settings.database.statement_timeout_ms
-    assert search_path == settings.database.schema_name
+
+async def test_a_statement_past_the_timeout_is_cancelled(pooled):
+    with pytest.raises(asyncpg.exceptions.QueryCanceledError):
+        await pooled.fetch(SLEEP)
+
+
+async def test_a_connection_serves_again_after_a_failed_statement(pooled, db, tenant):
+    await db.insert(master_flows, [master_flow_row(tenant, flow_name="after the failure")])
+    with pytest.raises(asyncpg.exceptions.ReadOnlySQLTransactionError):
+        await pooled.fetch(WRITE)
+
+    assert [row["flow_name"] for row in await pooled.fetch(FLOW_NAMES)] == ["after the failure"]
+
+
+async def test_tables_are_found_by_their_schema_not_the_search_path(pooled, db, tenant):
+    await db.insert(master_flows, [master_flow_row(tenant, flow_name="qualified")])
+
+    search_path = await pooled.fetchval(SEARCH_PATH)
+    names = [row["flow_name"] for row in await pooled.fetch(FLOW_NAMES)]
+
+    assert pooled.schema not in search_path
+    assert names == ["qualified"]
+
+
+async def test_a_pooled_connection_names_the_gateway_process(pooled):
+    async with pooled.pool.acquire() as connection:
+        application = await connection.fetchval("SELECT current_setting('application_name')")
+
+    assert application.startswith("flowgate:")
