@@ -17,7 +17,8 @@ How depends on `DB_POOLER`:
   server connection, and refuses those startup parameters.  Each statement
   then runs in its own `BEGIN READ ONLY` transaction with `SET LOCAL
   statement_timeout`, and only unnamed prepared statements are used, which
-  live within that transaction.  Three round trips per statement.
+  live within that transaction.  Four round trips per statement (begin,
+  prepare, execute, commit).
 
 Every wait is bounded, so a database that is down, overloaded or gone
 mid-query fails fast instead of hanging: a statement waits at most
@@ -32,8 +33,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import asyncpg
@@ -181,9 +182,14 @@ class Reader:
         rows = await self.fetch(query, **parameters)
         return rows[0][0] if rows else None
 
-    def connection(self) -> Any:
-        """A pooled connection's context manager, for catalog checks: its statements are not the gateway's, nor counted."""
-        return self.pool.acquire(timeout=self.acquire_timeout)
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection in a read-only transaction, for catalog checks: its statements are not the gateway's, nor counted.
+
+        The transaction keeps the connection's statements on one server connection behind a pooler.
+        """
+        async with self.pool.acquire(timeout=self.acquire_timeout) as connection, connection.transaction(readonly=True):
+            yield connection
 
     async def close(self) -> None:
         """Close the pool once its connections are released; past `acquire_timeout`, terminate them."""

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,11 @@ from graph.settings import Settings
 from graph.transport import graphiql
 from graph.transport.graphiql import FILES, GraphiQLPage, install_assets
 from tests.conftest import ROOT, npm_packages, serving
+from tests.programs import debian_program
 
 BROWSER_SCRIPT = Path(__file__).with_name("graphiql_browser.mjs")
 BROWSER_TIMEOUT_SECONDS = 60
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_INSTALL_TIMEOUT_SECONDS = 600
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 
 
@@ -49,19 +48,7 @@ def no_assets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium, installed with apt-get when missing and the tests run as root."""
-    if not CHROMIUM.is_file():
-        if os.geteuid() != 0 or shutil.which("apt-get") is None:
-            pytest.fail(f"This test needs Chromium at {CHROMIUM}: run `apt-get install -y chromium` as root.")
-        result = subprocess.run(
-            ["apt-get", "install", "-y", "chromium"],
-            capture_output=True,
-            text=True,
-            timeout=CHROMIUM_INSTALL_TIMEOUT_SECONDS,
-            check=False,
-        )
-        if result.returncode != 0 or not CHROMIUM.is_file():
-            pytest.fail(f"`apt-get install -y chromium` failed:\n{result.stderr}")
-    return CHROMIUM
+    return debian_program(CHROMIUM, "chromium")
 
 
 def _page(settings: Settings) -> str:
