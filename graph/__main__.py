@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
+from db.embedded import EmbeddedUnavailable
+from db.engine import database_url
 from db.tenancy import Tenant
-from graph.settings import Settings
+from graph.settings import Settings, SettingsError
 
 
 def print_demo_banner(settings: Settings) -> str:
@@ -93,7 +95,12 @@ def main(argv: list[str] | None = None) -> None:
         except ManifestError as error:
             sys.exit(f"python -m graph manifest: {error}")
         return
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+        if args.command == "serve":
+            database_url(settings.database)  # the embedded server starts here, or cannot
+    except (SettingsError, EmbeddedUnavailable) as error:
+        sys.exit(f"python -m graph {args.command}: {error}")
     if args.command == "token":
         from graph.guards.auth import issue_token
 

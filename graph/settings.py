@@ -9,6 +9,8 @@ into one `SettingsError` naming the variable.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Literal, Self
 
@@ -20,6 +22,7 @@ from db.settings import ENVIRONMENT, DatabaseSettings, SettingsError, at_least_o
 __all__ = ["DEVELOPMENT_JWT_SECRET", "Settings", "SettingsError"]
 
 DEVELOPMENT_JWT_SECRET = "flowgate-development-secret-not-for-production"  # noqa: S105 - refused in production
+_CURSOR_KEY_LABEL = b"flowgate cursor key v1"
 
 
 class Settings(BaseSettings):
@@ -32,6 +35,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: int = Field(8000, validation_alias="PORT")
     jwt_secret: str = Field(DEVELOPMENT_JWT_SECRET, validation_alias="JWT_SECRET")
+    cursor_secret: str | None = Field(None, validation_alias="CURSOR_SECRET")
+    graphiql: bool | None = Field(None, validation_alias="GRAPHIQL")  # None: on in development only
     jwt_client_account_claim: str = Field("client_account_id", validation_alias="JWT_CLIENT_ACCOUNT_CLAIM")
     jwt_engagement_claim: str = Field("engagement_id", validation_alias="JWT_ENGAGEMENT_CLAIM")
     auth_mode: Literal["jwt", "platform"] = Field("jwt", validation_alias="AUTH_MODE")
@@ -89,15 +94,31 @@ class Settings(BaseSettings):
             raise ValueError("JWT_SECRET must be at least 32 bytes long (HS256).")
         return value
 
+    @field_validator("cursor_secret")
+    @classmethod
+    def _cursor_secret_long_enough(cls, value: str | None) -> str | None:
+        if value is not None and len(value.encode()) < 32:
+            raise ValueError("CURSOR_SECRET must be at least 32 bytes long.")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
-            raise ValueError("JWT_SECRET must be set in production.")
-        if self.environment == "production" and self.demo_token:
-            raise ValueError("DEMO_TOKEN must not be set in production.")
+        if self.environment == "production":
+            self._safe_for_production()
         if self.auth_mode == "platform" and self.trusted_tenant_headers:
             raise ValueError("TRUSTED_TENANT_HEADERS does not apply to AUTH_MODE=platform, which checks the tenant headers itself.")
         return self
+
+    def _safe_for_production(self) -> None:
+        """Refuse, naming the variable, what only development may leave unset or set."""
+        if self.database.url is None:
+            raise ValueError("DATABASE_URL must be set in production: the embedded PostgreSQL is for development only.")
+        if self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError("JWT_SECRET must be set in production.")
+        if self.cursor_secret is None:
+            raise ValueError("CURSOR_SECRET must be set in production: cursors are signed with a secret of their own.")
+        if self.demo_token:
+            raise ValueError("DEMO_TOKEN must not be set in production.")
 
     @classmethod
     def from_env(cls) -> Self:
@@ -107,3 +128,19 @@ class Settings(BaseSettings):
     @property
     def introspection(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def serves_graphiql(self) -> bool:
+        """`GRAPHIQL` when set, else whether this is development."""
+        return self.graphiql if self.graphiql is not None else self.environment == "development"
+
+    @property
+    def cursor_key(self) -> bytes:
+        """The key cursors are signed and sealed with: `CURSOR_SECRET`, else (development only) one derived from `JWT_SECRET`.
+
+        The derivation is HMAC-SHA256 of a fixed label under `JWT_SECRET`, so the cursor key
+        never equals the token key, and a cursor tells nothing about it.
+        """
+        if self.cursor_secret is not None:
+            return self.cursor_secret.encode()
+        return hmac.new(self.jwt_secret.encode(), _CURSOR_KEY_LABEL, hashlib.sha256).digest()

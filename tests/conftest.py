@@ -139,6 +139,15 @@ async def bare_platform() -> AsyncIterator[BarePlatform]:
     await engine.dispose()
 
 
+PRODUCTION_SECRETS = {"jwt_secret": "a-production-jwt-secret-of-32-bytes-or-more", "cursor_secret": "a-production-cursor-secret-of-32-bytes"}
+
+
+def in_production(settings: Settings, **changes: Any) -> Settings:
+    """`settings` as production requires them: `FLOWGATE_ENV=production`, secrets of its own, and a `DATABASE_URL`."""
+    database = changed(settings.database, url=database_url(settings.database))
+    return changed(settings, environment="production", database=database, **{**PRODUCTION_SECRETS, **changes})
+
+
 @pytest.fixture(scope="session")
 async def reader(settings: Settings) -> AsyncIterator[Reader]:
     reader = await Reader.connect(settings.database)

@@ -3,7 +3,7 @@
     python3 tests/lowest.py > constraints.txt
 
 Every `>=` lower bound and every `==` pin of the dependencies and the test
-extra becomes `==`: the lower bounds are promises, and this keeps them.
+and embedded extras becomes `==`: the lower bounds are promises, and this keeps them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ _BOUND = re.compile(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(?:==|>=)\s*([0-9][^,
 def lowest_constraints() -> list[str]:
     project = tomllib.loads(PYPROJECT.read_text())["project"]
     constraints = []
-    for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
+    extras = project["optional-dependencies"]
+    for requirement in project["dependencies"] + extras["test"] + extras["embedded"]:
         bound = _BOUND.match(requirement)
         if bound is not None:
             constraints.append(f"{bound.group(1)}=={bound.group(2)}")

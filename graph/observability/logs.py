@@ -7,8 +7,8 @@ logged inside the block, in this task and the tasks it starts.
 
 JSON lines carry `time`, `level`, `logger`, `message`, the bound fields and,
 for an exception, `exception` (the traceback).  Nothing logs headers; as a
-second guard, bearer tokens, anything shaped like a JWT and the JWT secret
-are replaced by `[REDACTED]` in every line.
+second guard, bearer tokens, anything shaped like a JWT, `JWT_SECRET` and
+`CURSOR_SECRET` are replaced by `[REDACTED]` in every line.
 """
 
 from __future__ import annotations
@@ -47,12 +47,14 @@ def log_fields(**fields: str | None) -> Iterator[None]:
 
 
 class _Redacting(logging.Formatter):
-    def __init__(self, secret: str, fmt: str | None = None) -> None:
+    def __init__(self, secrets: tuple[str, ...], fmt: str | None = None) -> None:
         super().__init__(fmt)
-        self.secret = secret
+        self.secrets = tuple(secret for secret in secrets if secret)
 
     def redact(self, line: str) -> str:
-        return _SECRETS.sub(REDACTED, line.replace(self.secret, REDACTED) if self.secret else line)
+        for secret in self.secrets:
+            line = line.replace(secret, REDACTED)
+        return _SECRETS.sub(REDACTED, line)
 
 
 class JsonFormatter(_Redacting):
@@ -76,8 +78,8 @@ class JsonFormatter(_Redacting):
 class TextFormatter(_Redacting):
     """A record as a line for people: time, level, logger, bound fields, message (then any traceback)."""
 
-    def __init__(self, secret: str) -> None:
-        super().__init__(secret, "%(asctime)s %(levelname)s %(name)s%(fields)s %(message)s")
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__(secrets, "%(asctime)s %(levelname)s %(name)s%(fields)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
         fields = _FIELDS.get()
@@ -103,9 +105,9 @@ def configure_logging(settings: Settings) -> None:
         root.removeHandler(handler)
     handler = _StderrHandler()
     handler.flowgate = True  # type: ignore[attr-defined]
-    secret = settings.jwt_secret
+    secrets = (settings.jwt_secret, settings.cursor_secret or "")
     as_json = settings.log_format == "json" or (settings.log_format is None and settings.environment == "production")
-    handler.setFormatter(JsonFormatter(secret) if as_json else TextFormatter(secret))
+    handler.setFormatter(JsonFormatter(secrets) if as_json else TextFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     # uvicorn's own loggers (started with log_config=None) reach the root handler; its access log stays off.

@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             Route("/healthz", healthz),
             Route("/readyz", readiness_endpoint(settings.database.schema_name)),
             Route("/metrics", metrics_endpoint()),
-            Route(ASSETS_URL + "/{name}", serve_asset),
+            *([Route(ASSETS_URL + "/{name}", serve_asset)] if settings.serves_graphiql else []),
         ],
         lifespan=lifespan,
     )

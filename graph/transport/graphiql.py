@@ -3,7 +3,9 @@
 The assets (GraphiQL, its explorer plugin and React, as UMD builds) come from
 the npm registry at setup and live in the git-ignored `.cache/graphiql/static`;
 Flowgate serves them under `/graphiql/static/`.  Until they are installed the
-page loads the same versions from unpkg.com, which needs internet, and says so.
+page loads the same versions from unpkg.com, which needs internet, and says so;
+in production it never does, and answers 503 until they are installed.
+GraphiQL is served at all only when `Settings.serves_graphiql`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from graph.settings import Settings
 
@@ -38,6 +40,7 @@ FILES = {
     "plugin-explorer.css": ("@graphiql/plugin-explorer", "dist/style.css"),
 }
 VERSIONS_FILE = "versions.json"
+NOT_INSTALLED = "GraphiQL's assets are not installed on this server: run `python -m graph assets` (needs Node.js and npm)."
 OFFLINE_HINT = (
     "GraphiQL's assets are not installed, so this page loads them from unpkg.com and needs internet. "
     "Run `python -m graph assets` (needs Node.js and npm) to serve them from Flowgate."
@@ -124,10 +127,12 @@ class GraphiQLPage:
     """The GraphiQL page for `/graphql`, served with local assets once they are installed.
 
     In development with a `DEMO_TOKEN`, the Headers pane starts with its
-    Authorization header; in production it never does.
+    Authorization header; in production it never does, and never loads
+    assets from a CDN.
     """
 
     def __init__(self, settings: Settings) -> None:
+        self._cdn_allowed = settings.environment == "development"
         headers = None
         if settings.environment == "development" and settings.demo_token:
             headers = json.dumps({"Authorization": f"Bearer {settings.demo_token}"})
@@ -140,5 +145,13 @@ class GraphiQLPage:
         config = _config_json({"url": "/graphql", "headers": headers, "hint": hint})
         return template.replace("{{ assets }}", tags).replace("{{ config }}", config)
 
-    def html(self) -> str:
-        return self._local if assets_installed() else self._cdn
+    def html(self) -> str | None:
+        """The page: with the installed assets, else from the CDN in development; None in production without them."""
+        if assets_installed():
+            return self._local
+        return self._cdn if self._cdn_allowed else None
+
+    def response(self) -> Response:
+        """The page, or 503 saying how to install the assets."""
+        html = self.html()
+        return HTMLResponse(html) if html is not None else PlainTextResponse(NOT_INSTALLED, status_code=503)

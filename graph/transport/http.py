@@ -3,7 +3,7 @@
 Follows the GraphQL-over-HTTP draft: GET for queries, POST with a JSON body,
 `application/graphql-response+json` (4xx for request errors) or legacy
 `application/json` (200 for GraphQL errors) as the client accepts.
-Browsers asking for HTML get GraphiQL.  Requests that a browser could have
+Browsers asking for HTML get GraphiQL, where it is on (`GRAPHIQL`).  Requests that a browser could have
 sent cross-site without a CORS preflight are refused (`graph.guards.csrf`), and a
 request may name its document by hash (`graph.guards.persisted`).
 """
@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from graphql import OperationType
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from db.tenancy import Tenant
 from graph.context import Context
@@ -137,9 +137,9 @@ class GraphQLEndpoint:
     def __init__(self, *, pipeline: Pipeline, settings: Settings, authenticator: Authenticator) -> None:
         self.pipeline = pipeline
         self.settings = settings
-        self.cursor_secret = settings.jwt_secret.encode()
+        self.cursor_secret = settings.cursor_key
         self.authenticator = authenticator
-        self.graphiql = GraphiQLPage(settings)
+        self.graphiql = GraphiQLPage(settings) if settings.serves_graphiql else None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         response = await self.handle(Request(scope, receive))
@@ -147,8 +147,8 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         """The response to `request`; an unexpected exception is logged under the request id and masked."""
-        if request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(self.graphiql.html())
+        if self._wants_graphiql(request) and self.graphiql is not None:
+            return self.graphiql.response()
         media_type = _negotiate(request.headers.get("accept"))
         request_id = uuid.uuid4().hex
         with log_fields(request_id=request_id):
@@ -158,6 +158,11 @@ class GraphQLEndpoint:
                 log.exception("request %s: INTERNAL_SERVER_ERROR", request_id)
                 extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
                 return self._respond({"errors": [{"message": "Internal server error.", "extensions": extensions}]}, 500, media_type or JSON)
+
+    @staticmethod
+    def _wants_graphiql(request: Request) -> bool:
+        """A browser opening `/graphql`: a GET without a query that accepts HTML."""
+        return request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
 
     async def _authenticate(self, request: Request) -> Tenant:
         """The request's tenant; raises `Refused` (401, 400, 403, or 503 with the database down) to refuse it."""

@@ -271,7 +271,7 @@ class GraphQLWebSocket(GraphQL[Connection, None]):
         context.context = Context.create(
             reader=context.reader,
             tenant=tenant,
-            cursor_secret=self.settings.jwt_secret.encode(),
+            cursor_secret=self.settings.cursor_key,
             request_id=uuid.uuid4().hex,
             changes=self.changes,
         )

@@ -96,3 +96,54 @@ def test_every_variable_read_is_in_the_readme_table_and_every_one_there_is_read(
 
     # PROMETHEUS_MULTIPROC_DIR is read by prometheus-client itself (and set by `serve --workers N`).
     assert documented == variables_of(Settings) | {"PROMETHEUS_MULTIPROC_DIR"}
+
+
+PRODUCTION = {
+    "FLOWGATE_ENV": "production",
+    "DATABASE_URL": "postgresql://flowgate@db.internal/platform",
+    "JWT_SECRET": "a-production-jwt-secret-of-32-bytes-or-more",
+    "CURSOR_SECRET": "a-production-cursor-secret-of-32-bytes",
+}
+
+
+def test_production_settings_with_the_database_and_both_secrets_are_accepted(monkeypatch):
+    for variable, value in PRODUCTION.items():
+        monkeypatch.setenv(variable, value)
+
+    settings = Settings.from_env()
+
+    assert (settings.environment, settings.serves_graphiql, settings.cursor_key) == ("production", False, PRODUCTION["CURSOR_SECRET"].encode())
+
+
+@pytest.mark.parametrize(
+    ("unset", "message"),
+    [
+        ("DATABASE_URL", "DATABASE_URL must be set in production: the embedded PostgreSQL is for development only."),
+        ("JWT_SECRET", "JWT_SECRET must be set in production."),
+        ("CURSOR_SECRET", "CURSOR_SECRET must be set in production: cursors are signed with a secret of their own."),
+    ],
+)
+def test_production_refuses_to_start_without_a_setting_naming_it(monkeypatch, unset, message):
+    for variable, value in PRODUCTION.items():
+        if variable != unset:
+            monkeypatch.setenv(variable, value)
+    monkeypatch.delenv(unset, raising=False)
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+
+    assert str(refused.value) == message
+
+
+def test_a_short_cursor_secret_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("CURSOR_SECRET", "short")
+
+    with pytest.raises(SettingsError, match=r"^CURSOR_SECRET must be at least 32 bytes long\.$"):
+        Settings.from_env()
+
+
+def test_the_development_cursor_key_is_derived_from_the_jwt_secret_and_differs_from_it():
+    one, other = Settings(jwt_secret="j" * 32), Settings(jwt_secret="k" * 32)
+
+    assert one.cursor_key == Settings(jwt_secret="j" * 32).cursor_key
+    assert len({one.cursor_key, other.cursor_key, b"j" * 32}) == 3

@@ -13,7 +13,7 @@ from db.settings import changed
 from graph.execution.pipeline import Pipeline
 from graph.guards.auth import issue_token
 from graph.observability.logs import configure_logging, log_fields
-from tests.conftest import client_for, serving
+from tests.conftest import client_for, in_production, serving
 
 SECRET = "an-observability-test-secret-of-at-least-32-bytes"
 FLOW_QUERY = "query FlowProbe($flowId: UUID!) { masterFlow(flowId: $flowId) { flowId name } }"
@@ -104,7 +104,7 @@ def test_text_lines_carry_the_bound_fields(settings, capsys):
 
 
 def test_production_logs_json_and_development_text_by_default(settings):
-    production = changed(settings, environment="production", jwt_secret=SECRET)
+    production = in_production(settings)
     for configured, expected in ((settings, "TextFormatter"), (production, "JsonFormatter")):
         configure_logging(configured)
         [handler] = [h for h in logging.getLogger().handlers if getattr(h, "flowgate", False)]

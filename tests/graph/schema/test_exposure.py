@@ -8,18 +8,16 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from db.settings import changed
 from graph.guards.auth import issue_token
-from tests.conftest import client_for
+from tests.conftest import client_for, in_production
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-PRODUCTION_SECRET = "a-production-secret-of-at-least-32-bytes"
 
 
 @pytest.fixture
 async def production(settings, reader, tenant) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
     """A client on a production app, and the headers of a tenant's token signed with its secret."""
-    production_settings = changed(settings, environment="production", jwt_secret=PRODUCTION_SECRET)
+    production_settings = in_production(settings)
     headers = {"Authorization": f"Bearer {issue_token(production_settings, tenant)}", "Accept": GRAPHQL_RESPONSE}
     async with client_for(production_settings, reader) as client:
         yield client, headers

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
+from db.settings import changed
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 from graph.guards.cursors import CursorCodec
+from tests.conftest import GraphQLClient, client_for
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -106,7 +108,7 @@ async def test_a_record_cursor_shows_no_record_id(db, graphql, tenant):
 async def test_a_record_cursor_from_before_row_number_and_id_keys_is_refused(db, graphql, tenant, settings):
     # Signed with the gateway's own key, as the earlier version made it: refused, never read as a position.
     flow_id, _ = await _flow_with_records(db, tenant, [1, 2, 3])
-    earlier = CursorCodec(settings.jwt_secret.encode(), tenant).encode("record", "row_number", 1)
+    earlier = CursorCodec(settings.cursor_key, tenant).encode("record", "row_number", 1)
 
     body = await graphql.query(RECORDS, tenant, {"id": flow_id, "first": 1, "after": earlier})
 
@@ -168,6 +170,16 @@ async def test_another_tenants_cursor_is_refused(db, graphql, tenant, other_tena
     theirs = await graphql.data(FLOWS, other_tenant, {"first": 1})
 
     body = await graphql.query(FLOWS, tenant, {"first": 1, "after": theirs["masterFlows"]["pageInfo"]["endCursor"]})
+
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_a_cursor_signed_with_another_cursor_secret_is_refused(db, graphql, tenant, settings, reader):
+    await db.insert(master_flows, [master_flow_row(tenant), master_flow_row(tenant)])
+    async with client_for(changed(settings, cursor_secret="another-cursor-secret-of-32-bytes-!"), reader) as http:
+        elsewhere = await GraphQLClient(http, settings).data(FLOWS, tenant, {"first": 1})
+
+    body = await graphql.query(FLOWS, tenant, {"first": 1, "after": elsewhere["masterFlows"]["pageInfo"]["endCursor"]})
 
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
 

@@ -13,6 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from db.seed.rows import master_flow_row
@@ -22,7 +23,7 @@ from graph.guards.auth import issue_token
 from graph.settings import Settings
 from graph.transport import graphiql
 from graph.transport.graphiql import FILES, GraphiQLPage, install_assets
-from tests.conftest import ROOT, npm_packages, serving
+from tests.conftest import ROOT, client_for, in_production, npm_packages, serving
 from tests.programs import debian_program
 
 BROWSER_SCRIPT = Path(__file__).with_name("graphiql_browser.mjs")
@@ -81,7 +82,7 @@ def test_the_headers_pane_starts_empty_without_a_demo_token(settings):
 
 def test_production_refuses_a_demo_token():
     with pytest.raises(ValueError, match=r"DEMO_TOKEN must not be set in production\."):
-        Settings(environment="production", jwt_secret="s" * 32, demo_token="demo.token.value")
+        in_production(Settings(), demo_token="demo.token.value")
 
 
 async def test_flowgate_serves_the_assets(graphiql_assets, http):
@@ -133,3 +134,45 @@ async def test_graphiql_runs_a_query_in_chromium_without_internet(graphiql_asset
 
 def test_the_assets_go_to_the_checkouts_git_ignored_cache():
     assert graphiql.ASSETS_DIR == ROOT / ".cache" / "graphiql" / "static"
+
+
+# Production: off unless asked for, and never from a CDN
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml"}
+
+
+async def _opened_in_a_browser(settings: Settings, reader) -> httpx.Response:
+    async with client_for(settings, reader) as client:
+        return await client.get("/graphql", headers=BROWSER)
+
+
+async def test_production_serves_no_graphiql_by_default(graphiql_assets, settings, reader):
+    async with client_for(in_production(settings), reader) as client:
+        page = await client.get("/graphql", headers=BROWSER)
+        asset = await client.get("/graphiql/static/graphiql.min.js")
+
+    assert page.status_code == 400
+    assert "text/html" not in page.headers["content-type"]
+    assert asset.status_code == 404
+
+
+async def test_production_with_graphiql_on_serves_the_installed_assets_only(graphiql_assets, settings, reader):
+    response = await _opened_in_a_browser(in_production(settings, graphiql=True), reader)
+
+    assert response.status_code == 200
+    assert '"/graphiql/static/graphiql.min.js"' in response.text
+    assert "unpkg.com" not in response.text
+
+
+async def test_production_with_graphiql_on_but_no_assets_answers_503_naming_the_command(no_assets, settings, reader):
+    response = await _opened_in_a_browser(in_production(settings, graphiql=True), reader)
+
+    assert response.status_code == 503
+    assert response.text == graphiql.NOT_INSTALLED
+    assert "unpkg.com" not in response.text
+
+
+async def test_development_with_graphiql_off_serves_none(graphiql_assets, settings, reader):
+    response = await _opened_in_a_browser(changed(settings, graphiql=False), reader)
+
+    assert response.status_code == 400
