@@ -7,7 +7,7 @@ LOCK := requirements.lock
 LOCK_VENV := .cache/lock-venv
 LOWEST_VENV := .cache/lowest-venv
 
-.PHONY: run test bench soak schema clean graphiql-assets lock lint test-lowest
+.PHONY: run test bench soak schema clean graphiql-assets lock lint test-lowest rolling-restart
 
 ## Install from the lock: pyproject.toml says what may be installed, requirements.lock what is.
 $(INSTALLED): pyproject.toml $(LOCK)
@@ -62,6 +62,10 @@ bench: $(INSTALLED)
 ## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.
 soak: $(INSTALLED)
 	$(PY) -m tests.soak $(SOAK_ARGS)
+
+## Restart two gateways one after the other behind HAProxy under load, and print requests and errors (must be 0).
+rolling-restart: $(INSTALLED)
+	$(PY) -m pytest -q -s tests/reliability/test_rolling_restart.py
 
 ## Write schema.graphql from the code.
 schema: $(INSTALLED)

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     heavy_query_nodes: int = Field(5_000, validation_alias="HEAVY_QUERY_NODES")
     heavy_query_concurrency: int = Field(2, validation_alias="HEAVY_QUERY_CONCURRENCY")
     workers: int = Field(1, validation_alias="WEB_CONCURRENCY")
+    shutdown_drain_seconds: float | None = Field(None, ge=0, validation_alias="SHUTDOWN_DRAIN_SECONDS")  # None: 5 s in production, 0 else
     csrf_prevention: bool = Field(True, validation_alias="CSRF_PREVENTION")
     apq_cache_size: int = Field(1024, validation_alias="APQ_CACHE_SIZE")
     fast_executor: bool = Field(True, validation_alias="FAST_EXECUTOR")
@@ -133,6 +134,13 @@ class Settings(BaseSettings):
     def serves_graphiql(self) -> bool:
         """`GRAPHIQL` when set, else whether this is development."""
         return self.graphiql if self.graphiql is not None else self.environment == "development"
+
+    @property
+    def drain_seconds(self) -> float:
+        """How long SIGTERM keeps serving while not ready (`graph.transport.draining`): `SHUTDOWN_DRAIN_SECONDS`, else 5 s in production."""
+        if self.shutdown_drain_seconds is not None:
+            return self.shutdown_drain_seconds
+        return 5.0 if self.environment == "production" else 0.0
 
     @property
     def cursor_key(self) -> bytes:

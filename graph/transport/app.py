@@ -22,6 +22,7 @@ from graph.observability.tracing import configure_tracing
 from graph.schema.root import schema
 from graph.schema.types.query import DEFAULT_FLOW_PAGE
 from graph.settings import Settings
+from graph.transport.draining import Drain
 from graph.transport.graphiql import ASSETS_URL, serve_asset
 from graph.transport.http import GraphQLEndpoint
 from graph.transport.readiness import check, log_report, readiness_endpoint
@@ -40,7 +41,7 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, reader: Reader | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, reader: Reader | None = None, drain_on_sigterm: bool = False) -> Starlette:
     """The gateway as an ASGI app.
 
     Without a `reader`, the app's lifespan opens one from `settings` and
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     Either way the reader reaches the endpoints as the lifespan's state
     (`request.state.reader`).  The lifespan also logs what the role cannot
     see or lacks (`graph.transport.readiness`) and runs the process's flow change
-    listener (subscriptions).
+    listener (subscriptions).  With `drain_on_sigterm` (the served app), SIGTERM
+    drains first (`graph.transport.draining`).
     """
     settings = settings or Settings.from_env()
     configure_logging(settings)
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     authenticator = authenticator_for(settings)
     endpoint = GraphQLEndpoint(pipeline=pipeline, settings=settings, authenticator=authenticator)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
+    drain = Drain(settings.drain_seconds)
     websocket = GraphQLWebSocket(pipeline=pipeline, settings=settings, authenticator=authenticator, changes=changes)
 
     @asynccontextmanager
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
                 serving = await Reader.connect(settings.database)
                 stack.push_async_callback(serving.close)
             log_report(await check(serving, settings.database.schema_name))
+            if drain_on_sigterm:
+                drain.install()
             changes.start()
             stack.push_async_callback(changes.stop)
             yield {"reader": serving}
@@ -77,7 +82,7 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
-            Route("/readyz", readiness_endpoint(settings.database.schema_name)),
+            Route("/readyz", readiness_endpoint(settings.database.schema_name, drain)),
             Route("/metrics", metrics_endpoint()),
             *([Route(ASSETS_URL + "/{name}", serve_asset)] if settings.serves_graphiql else []),
         ],

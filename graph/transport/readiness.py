@@ -4,7 +4,8 @@ Both run `db.preflight.inspect_schema` as the gateway's own role, so they see
 what its queries would see.  `/readyz` answers 200 `{"status": "ready",
 "warnings": [...]}` when the gateway can serve, else 503 `{"status":
 "unavailable", "problems": [...], "warnings": [...]}`: a database that does not
-answer within `READINESS_TIMEOUT_SECONDS` is a problem too.  The messages
+answer within `READINESS_TIMEOUT_SECONDS` is a problem too.  From SIGTERM on
+(`graph.transport.draining`) it answers 503 `{"status": "draining"}` at once.  The messages
 name tables, columns, triggers and indexes, never a row or a connection string.
 """
 
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse
 
 from db.preflight import SchemaReport, inspect_schema
 from db.reader import Reader
+from graph.transport.draining import Drain
 
 __all__ = ["READINESS_TIMEOUT_SECONDS", "check", "log_report", "readiness_endpoint"]
 
@@ -44,10 +46,12 @@ def log_report(report: SchemaReport) -> None:
         log.warning(warning)
 
 
-def readiness_endpoint(schema: str) -> Callable[[Request], Awaitable[JSONResponse]]:
-    """`/readyz` on `schema`, through the reader of the app's lifespan state."""
+def readiness_endpoint(schema: str, drain: Drain) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """`/readyz` on `schema`, through the reader of the app's lifespan state; 503 once `drain` has begun."""
 
     async def readyz(request: Request) -> JSONResponse:
+        if drain.draining:
+            return JSONResponse({"status": "draining"}, status_code=503)
         report = await check(request.state.reader, schema)
         if report.can_serve:
             return JSONResponse({"status": "ready", "warnings": list(report.warnings)})

@@ -82,3 +82,41 @@ async def test_the_app_closes_its_pool_at_shutdown(database: DatabaseSettings, a
 
     assert open_sessions == 1
     assert ended
+
+
+# Draining: out of the balancer's rotation before shutting down
+
+DRAIN_SECONDS = 2.0
+
+
+async def test_sigterm_turns_readiness_to_503_at_once_and_serves_on_until_the_drain_ends(database: DatabaseSettings, tmp_path):
+    variables = {"flowId": str(uuid.uuid4())}
+    with serving(database, tmp_path / "serve.log", SHUTDOWN_DRAIN_SECONDS=str(DRAIN_SECONDS)) as gateway:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=EXIT_SECONDS) as http:
+            client = GraphQLClient(http, Settings())
+            before = (await http.get("/readyz")).status_code
+            gateway.process.send_signal(signal.SIGTERM)
+            await asyncio.sleep(0.2)
+            readiness, health = await http.get("/readyz"), await http.get("/healthz")
+            body = await client.query(FLOW, BENCH_TENANT, variables)
+            still_running = gateway.process.poll() is None
+        exit_code = await asyncio.to_thread(gateway.process.wait, EXIT_SECONDS)
+
+    assert before == 200
+    assert (readiness.status_code, readiness.json()) == (503, {"status": "draining"})
+    assert health.status_code == 200
+    assert body == {"data": {"masterFlow": None}}
+    assert still_running
+    assert exit_code == SIGTERM_EXIT
+
+
+async def test_a_second_sigterm_ends_the_drain_at_once(database: DatabaseSettings, tmp_path):
+    with serving(database, tmp_path / "serve.log", SHUTDOWN_DRAIN_SECONDS="60") as gateway:
+        async with httpx.AsyncClient(base_url=gateway.url, timeout=EXIT_SECONDS) as http:
+            await http.get("/readyz")
+        gateway.process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.2)
+        gateway.process.send_signal(signal.SIGTERM)
+        exit_code = await asyncio.to_thread(gateway.process.wait, EXIT_SECONDS)
+
+    assert exit_code == SIGTERM_EXIT
