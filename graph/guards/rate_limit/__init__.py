@@ -2,10 +2,10 @@
 
 - An operation costs the nodes it may return, as the node limit estimates
   them (`graph.guards.limits`), and at least 1 point: a query without
-  connections costs 1, as every GitHub call costs at least 1.
+  connections costs 1, so no operation escapes the limit.
 - A tenant (client account and engagement) has a fixed window: it opens
   with the tenant's first charged operation and lasts the window's length,
-  as GitHub's hour starts with an account's first call.  An operation that
+  so windows of different tenants do not all reset at once.  An operation that
   costs more than remains is refused with RATE_LIMITED and charged nothing,
   so a client that backs off loses no points to its refused requests.
 - Windows are kept in each process (`LocalWindows`), or in Redis when
@@ -20,7 +20,5 @@ The pipeline charges an operation once it is admitted, before it runs
 
 from graph.guards.rate_limit.limit import Charge, RateLimit, RateLimited, rate_limit_for
 from graph.guards.rate_limit.local import LocalWindows
-from graph.guards.rate_limit.shared import BACKOFF_SECONDS, RedisWindows
-from graph.guards.rate_limit.window import Window, Windows
 
-__all__ = ["BACKOFF_SECONDS", "Charge", "LocalWindows", "RateLimit", "RateLimited", "RedisWindows", "Window", "Windows", "rate_limit_for"]
+__all__ = ["Charge", "LocalWindows", "RateLimit", "RateLimited", "rate_limit_for"]

@@ -85,7 +85,7 @@ class RedisWindows:
             return None
         if self._failing:
             self._failing = False
-            log.info("Redis answers again: rate limits are enforced again.")
+            log.info("Redis answers again: operations are charged to their rate limits again.")
         return Window(bool(charged), int(remaining), int(ends_ms) / 1000)
 
     def _failed(self, error: Exception) -> None:
@@ -93,7 +93,7 @@ class RedisWindows:
         self._resume_at = time.monotonic() + BACKOFF_SECONDS
         if not self._failing:
             self._failing = True
-            log.warning("Redis does not answer (%s: %s): operations pass without rate limits until it does.", type(error).__name__, error)
+            log.warning("Redis failed (%s: %s): operations run unmetered until it answers again.", type(error).__name__, error)
 
     async def close(self) -> None:
         await self._redis.aclose()

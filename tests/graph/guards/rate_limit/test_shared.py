@@ -167,7 +167,7 @@ async def test_an_outage_logs_one_warning_however_many_operations_it_lets_throug
 
     [warning] = [record for record in caplog.records if record.name == "flowgate.rate_limit"]
     assert warning.levelname == "WARNING"
-    assert warning.getMessage().startswith("Redis does not answer (ConnectionError: ")
+    assert warning.getMessage().startswith("Redis failed (ConnectionError: ")
     assert after - before == 3
 
 
@@ -183,4 +183,4 @@ async def test_once_redis_answers_again_operations_are_charged_again(settings, r
 
     assert [body["extensions"]["cost"]["remaining"] for body in (metered, unmetered, again)] == [POINTS - 3, None, POINTS - 6]
     logged = [(record.levelname, record.getMessage().split(" (")[0]) for record in caplog.records if record.name == "flowgate.rate_limit"]
-    assert logged == [("WARNING", "Redis does not answer"), ("INFO", "Redis answers again: rate limits are enforced again.")]
+    assert logged == [("WARNING", "Redis failed"), ("INFO", "Redis answers again: operations are charged to their rate limits again.")]
