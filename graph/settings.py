@@ -23,6 +23,7 @@ __all__ = ["DEVELOPMENT_JWT_SECRET", "Settings", "SettingsError"]
 
 DEVELOPMENT_JWT_SECRET = "flowgate-development-secret-not-for-production"  # noqa: S105 - refused in production
 _CURSOR_KEY_LABEL = b"flowgate cursor key v1"
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url accepts
 
 
 class Settings(BaseSettings):
@@ -49,6 +50,11 @@ class Settings(BaseSettings):
     max_nodes: int = Field(100_000, validation_alias="MAX_NODES")
     max_body_bytes: int = Field(100_000, validation_alias="MAX_BODY_BYTES")
     max_batch_size: int = Field(10, validation_alias="MAX_BATCH_SIZE")
+    rate_limit_points: int = Field(0, ge=0, validation_alias="RATE_LIMIT_POINTS")  # 0: no rate limits
+    rate_limit_window_seconds: float = Field(60.0, gt=0, validation_alias="RATE_LIMIT_WINDOW_SECONDS")
+    redis_url: str | None = Field(None, validation_alias="REDIS_URL")  # None: each process keeps its own windows
+    redis_key_prefix: str = Field("flowgate:rate-limit:", validation_alias="REDIS_KEY_PREFIX")
+    redis_timeout_ms: int = Field(100, validation_alias="REDIS_TIMEOUT_MS")
     request_timeout_ms: int = Field(10_000, validation_alias="REQUEST_TIMEOUT_MS")
     heavy_query_nodes: int = Field(5_000, validation_alias="HEAVY_QUERY_NODES")
     heavy_query_concurrency: int = Field(2, validation_alias="HEAVY_QUERY_CONCURRENCY")
@@ -75,6 +81,7 @@ class Settings(BaseSettings):
     _access_cache = field_validator("tenant_access_cache_size")(at_least_one("TENANT_ACCESS_CACHE_SIZE"))
     _sockets = field_validator("max_websocket_connections")(at_least_one("MAX_WEBSOCKET_CONNECTIONS"))
     _subscriptions = field_validator("max_subscriptions_per_connection")(at_least_one("MAX_SUBSCRIPTIONS_PER_CONNECTION"))
+    _redis_timeout = field_validator("redis_timeout_ms")(at_least_one("REDIS_TIMEOUT_MS"))
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -86,6 +93,13 @@ class Settings(BaseSettings):
     def _manifest_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"TRUSTED_DOCUMENTS must name a manifest file; {value} is not one.")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_REDIS_SCHEMES):
+            raise ValueError("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
         return value
 
     @field_validator("jwt_secret")
@@ -106,6 +120,9 @@ class Settings(BaseSettings):
     def _consistent(self) -> Self:
         if self.environment == "production":
             self._safe_for_production()
+        if 0 < self.rate_limit_points < self.max_nodes:
+            # An operation the node limit admits could never run: it costs more than a whole window holds.
+            raise ValueError(f"RATE_LIMIT_POINTS must be 0 (off) or at least MAX_NODES ({self.max_nodes}), so that every operation fits in a window.")
         if self.auth_mode == "platform" and self.trusted_tenant_headers:
             raise ValueError("TRUSTED_TENANT_HEADERS does not apply to AUTH_MODE=platform, which checks the tenant headers itself.")
         return self

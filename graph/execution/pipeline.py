@@ -4,12 +4,15 @@
 WebSocket: its document (sent, persisted or trusted: `graph.guards.persisted`),
 parsed and validated once per distinct text (an LRU cache) with the query
 limits, the operation types the transport serves (`OperationPolicy`), and
-the node limit, which depends on the variables.  A refusal is `Refused`,
-with formatted errors and the HTTP status they call for.  `execute` runs an
+the node limit, which depends on the variables; then it charges the
+operation to its tenant's rate limit (`graph.guards.rate_limit`), when
+RATE_LIMIT_POINTS is set.  A refusal is `Refused`, with formatted errors,
+the HTTP status they call for and the reason it is counted under.  `execute` runs an
 admitted operation: an operation still running after REQUEST_TIMEOUT_MS is
 stopped at its next await and answered with `data: null` and
 SERVICE_UNAVAILABLE; heavy operations wait for a slot of the bulkhead
-(`graph.guards.bulkhead`) within that time.  Every admission refusal and
+(`graph.guards.bulkhead`) within that time.  The response to a charged
+operation carries `extensions.cost`.  Every admission refusal and
 every error code of an executed response is counted here
 (`gateway_errors_total`); a transport counts what it refuses before
 admission (method, CSRF, body, credentials) with the same `count_errors`.
@@ -20,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -39,6 +42,7 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from db.tenancy import Tenant
 from graph.errors import ClientError, RequestTimeout, format_error
 from graph.execution.compat import StockExecutionContext
 from graph.execution.fast import FastExecutionContext
@@ -46,8 +50,9 @@ from graph.execution.fast.selfcheck import mismatch
 from graph.guards.bulkhead import Bulkhead
 from graph.guards.limits import NodeLimit, query_limit_rule
 from graph.guards.persisted import PersistedDocuments, PersistedQuery, PersistedQueryNotFound, PersistedQueryNotInList
+from graph.guards.rate_limit import Charge, RateLimit, RateLimited
 from graph.lru import LRU
-from graph.observability.metrics import count_errors
+from graph.observability.metrics import RefusalReason, count_errors
 from graph.settings import Settings
 
 __all__ = ["Admitted", "OperationPolicy", "OperationRequest", "Outcome", "Pipeline", "Prepared", "Refused"]
@@ -71,20 +76,35 @@ class OperationRequest:
 class Refused(Exception):
     """An operation that may not run, answered without executing anything.
 
-    `errors` are formatted for the client.  `status` is the HTTP status;
+    `errors` are formatted for the client, and `extensions` (if any) go
+    beside them.  `status` is the HTTP status;
     `json_status`, when given, replaces it for legacy `application/json`
     responses (GraphQL-over-HTTP: 200 for every well-formed request).
+    `reason` is what the refusal is counted as (`gateway_graphql_refusals_total`).
     """
 
     def __init__(
-        self, errors: list[dict[str, Any]], *, status: int = 400, json_status: int | None = None, headers: Mapping[str, str] | None = None
+        self,
+        errors: list[dict[str, Any]],
+        *,
+        reason: RefusalReason,
+        status: int = 400,
+        json_status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(errors[0]["message"])
-        self.errors, self.status, self.json_status, self.headers = errors, status, json_status, dict(headers or {})
+        self.errors, self.reason, self.status, self.json_status = errors, reason, status, json_status
+        self.headers, self.extensions = dict(headers or {}), extensions
 
     @classmethod
-    def because(cls, message: str, code: str = "BAD_USER_INPUT", **http: Any) -> Refused:
-        return cls([{"message": message, "extensions": {"code": code}}], **http)
+    def because(cls, message: str, code: str = "BAD_USER_INPUT", *, reason: RefusalReason = "malformed", **http: Any) -> Refused:
+        return cls([{"message": message, "extensions": {"code": code}}], reason=reason, **http)
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The response body: the errors, and the extensions when there are any."""
+        return {"errors": self.errors, "extensions": self.extensions} if self.extensions else {"errors": self.errors}
 
     @property
     def codes(self) -> list[str]:
@@ -102,17 +122,21 @@ class OperationPolicy:
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def refused(self) -> Refused:
-        return Refused.because(self.refusal, status=self.status, json_status=self.json_status, headers=self.headers)
+        return Refused.because(self.refusal, reason="operation_type", status=self.status, json_status=self.json_status, headers=self.headers)
 
 
 @dataclass(frozen=True)
 class Admitted:
-    """An operation that may run: its document and variables, and the nodes it may return (for the bulkhead)."""
+    """An operation that may run: its document and variables, the nodes it may return (for the bulkhead), and its charge.
+
+    `charge` is None when there is no rate limit (RATE_LIMIT_POINTS=0).
+    """
 
     document: DocumentNode
     operation_name: str | None
     variables: dict[str, Any] | None
     nodes: int
+    charge: Charge | None = None
 
 
 @dataclass
@@ -158,12 +182,23 @@ class Pipeline:
     """Admits and executes operations on one schema (see the module docstring)."""
 
     def __init__(
-        self, schema: GraphQLSchema, settings: Settings, documents: PersistedDocuments, *, default_page: int, cache_size: int = 1024
+        self,
+        schema: GraphQLSchema,
+        settings: Settings,
+        documents: PersistedDocuments,
+        *,
+        default_page: int,
+        rate_limit: RateLimit | None = None,
+        cache_size: int = 1024,
     ) -> None:
-        """`default_page` is the page size of a connection asked for with neither `first` nor `last` (for the node limit)."""
+        """`default_page` is the page size of a connection asked for with neither `first` nor `last` (for the node limit).
+
+        Without a `rate_limit`, operations are not charged.
+        """
         self.schema = schema
         self.settings = settings
         self.documents = documents
+        self.rate_limit = rate_limit
         rules: list[type[ASTValidationRule]] = [
             *specified_rules,
             MaybeNullValidationRule,
@@ -202,13 +237,35 @@ class Pipeline:
         errors = validate(self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions)
         return Prepared(document, errors, "validate")
 
-    def admit(self, request: OperationRequest, policy: OperationPolicy, request_id: str) -> Admitted:
-        """The operation, if `policy`'s transport may run it; raises `Refused` (counted) otherwise."""
+    async def admit(self, request: OperationRequest, policy: OperationPolicy, request_id: str, tenant: Tenant) -> Admitted:
+        """The operation, charged to `tenant`, if `policy`'s transport may run it; raises `Refused` (counted) otherwise.
+
+        An operation refused before the charge (a document that does not
+        parse, validate or fit the node limit) costs nothing; one the tenant
+        lacks the points for is refused with 429 RATE_LIMITED and costs nothing either.
+        """
         try:
-            return self._admit(request, policy, request_id)
+            admitted = self._admit(request, policy, request_id)
+            if self.rate_limit is None:
+                return admitted
+            return replace(admitted, charge=await self._charge(self.rate_limit, tenant, admitted.nodes))
         except Refused as refusal:
             count_errors(refusal.codes)
             raise
+
+    @staticmethod
+    async def _charge(rate_limit: RateLimit, tenant: Tenant, nodes: int) -> Charge:
+        try:
+            return await rate_limit.charge(tenant, nodes)
+        except RateLimited as error:
+            raise Refused.because(
+                error.message,
+                error.code,
+                reason="rate_limit",
+                status=429,
+                headers={"Retry-After": str(error.retry_after)},
+                extensions={"cost": error.charge.extension()},
+            ) from None
 
     def _admit(self, request: OperationRequest, policy: OperationPolicy, request_id: str) -> Admitted:
         query = self._document(request)
@@ -232,19 +289,19 @@ class Pipeline:
         except PersistedQueryNotFound as error:
             # Apollo Server answers 200 whatever the Accept header, and uncached, so that
             # its clients see the body and retry with the query.
-            raise Refused.because(error.message, error.code, status=200, headers=DO_NOT_CACHE) from None
+            raise Refused.because(error.message, error.code, reason="document", status=200, headers=DO_NOT_CACHE) from None
         except PersistedQueryNotInList as error:
-            raise Refused.because(error.message, error.code, status=400, json_status=200, headers=DO_NOT_CACHE) from None
+            raise Refused.because(error.message, error.code, reason="document", status=400, json_status=200, headers=DO_NOT_CACHE) from None
         except ClientError as error:
-            raise Refused.because(error.message, error.code) from None
+            raise Refused.because(error.message, error.code, reason="document") from None
 
     @staticmethod
     def _request_errors(errors: list[GraphQLError], phase: str, request_id: str) -> Refused:
         formatted = [format_error(error, phase=phase, request_id=request_id) for error in errors]
-        return Refused(formatted, status=400, json_status=200)
+        return Refused(formatted, reason="document", status=400, json_status=200)
 
     async def execute(self, admitted: Admitted, *, context: Any, request_id: str) -> Outcome:
-        """The response to an admitted operation (its error codes counted)."""
+        """The response to an admitted operation (its error codes counted), with `extensions.cost` when it was charged."""
         try:
             async with asyncio.timeout(self.settings.request_timeout_ms / 1000) as deadline, self.bulkhead.admit(admitted.nodes):
                 result = execute(
@@ -265,6 +322,8 @@ class Pipeline:
         else:
             outcome = self._format(result, request_id)
         count_errors(outcome.codes)
+        if admitted.charge is not None:
+            outcome.body["extensions"] = {"cost": admitted.charge.extension()}
         return outcome
 
     def _timed_out(self, request_id: str) -> Outcome:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPEN_SUBSCRIPTIONS",
+    "RATE_LIMIT_BACKEND_ERRORS",
     "PoolUsage",
+    "RefusalReason",
     "count_errors",
+    "count_refusal",
     "metrics_endpoint",
     "operation_label",
     "shared_by_workers",
@@ -42,6 +45,23 @@ _MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 REQUESTS = Histogram("gateway_graphql_request_seconds", "Time spent executing GraphQL requests, by operation name.", ["operation"])
 ERRORS = Counter("gateway_graphql_errors", "GraphQL errors returned to clients, by code.", ["code"])
 OPEN_SUBSCRIPTIONS = Gauge("gateway_open_subscriptions", "Subscriptions running over WebSocket.", multiprocess_mode="livesum")
+REFUSALS = Counter("gateway_graphql_refusals", "GraphQL requests over HTTP refused without running an operation.", ["status", "reason"])
+RATE_LIMIT_BACKEND_ERRORS = Counter("gateway_rate_limit_backend_errors", "Calls to Redis for rate limits that failed; operations passed unmetered.")
+
+RefusalReason = Literal[
+    "method",  # 405: neither GET nor POST
+    "csrf",  # 400: a request a browser could send cross-site without a preflight
+    "accept",  # 406: no acceptable response media type
+    "content_type",  # 415: a POST that is not application/json
+    "body_size",  # 413: over MAX_BODY_BYTES
+    "malformed",  # 400: a body or parameters that are not a GraphQL request
+    "credentials",  # 401, 403, or 400 for malformed tenant headers
+    "unavailable",  # 503: the database cannot check the credentials
+    "operation_type",  # 405 for a mutation over GET, 400 for a subscription over HTTP
+    "document",  # parse, validation, node limit, persisted queries: 400, or 200 for legacy JSON and APQ
+    "rate_limit",  # 429: the tenant's rate limit is used up
+]
+"""Why a request was refused: the `reason` label of `gateway_graphql_refusals_total`, a closed set."""
 
 # A label value per distinct name: clients choose operation names, so both their form and their number are capped.
 _OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -80,6 +100,11 @@ def count_errors(codes: list[str]) -> None:
     """Count each error code of a response or refusal (the pipeline calls this, once per response)."""
     for code in codes:
         ERRORS.labels(code=code).inc()
+
+
+def count_refusal(status: int, reason: RefusalReason) -> None:
+    """Count one request refused with HTTP `status` (the transport calls this, once per refused request)."""
+    REFUSALS.labels(status=str(status), reason=reason).inc()
 
 
 class PoolUsage(Collector):

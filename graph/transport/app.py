@@ -16,6 +16,7 @@ from db.reader import Reader
 from graph.execution.pipeline import Pipeline
 from graph.guards.auth import authenticator_for
 from graph.guards.persisted import persisted_documents
+from graph.guards.rate_limit import rate_limit_for
 from graph.observability.logs import configure_logging
 from graph.observability.metrics import metrics_endpoint
 from graph.observability.tracing import configure_tracing
@@ -48,15 +49,17 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
     closes it at shutdown; a given reader stays the caller's to close.
     Either way the reader reaches the endpoints as the lifespan's state
     (`request.state.reader`).  The lifespan also logs what the role cannot
-    see or lacks (`graph.transport.readiness`) and runs the process's flow change
-    listener (subscriptions).  With `drain_on_sigterm` (the served app), SIGTERM
-    drains first (`graph.transport.draining`).
+    see or lacks (`graph.transport.readiness`), runs the process's flow change
+    listener (subscriptions), and closes the rate limit's Redis connections at
+    shutdown.  With `drain_on_sigterm` (the served app), SIGTERM drains first
+    (`graph.transport.draining`).
     """
     settings = settings or Settings.from_env()
     configure_logging(settings)
     configure_tracing(settings)
-    # One pipeline and one authenticator per app: HTTP and WebSocket share their caches and rules.
-    pipeline = Pipeline(schema._schema, settings, persisted_documents(settings), default_page=DEFAULT_FLOW_PAGE)
+    # One pipeline and one authenticator per app: HTTP and WebSocket share their caches, rules and rate limit.
+    rate_limit = rate_limit_for(settings)
+    pipeline = Pipeline(schema._schema, settings, persisted_documents(settings), default_page=DEFAULT_FLOW_PAGE, rate_limit=rate_limit)
     authenticator = authenticator_for(settings)
     endpoint = GraphQLEndpoint(pipeline=pipeline, settings=settings, authenticator=authenticator)
     changes = FlowChanges(settings.database, coalesce_seconds=settings.subscription_coalesce_ms / 1000)
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None, *, reader: Reader | None = None
                 drain.install()
             changes.start()
             stack.push_async_callback(changes.stop)
+            if rate_limit is not None:
+                stack.push_async_callback(rate_limit.close)
             yield {"reader": serving}
 
     app = Starlette(

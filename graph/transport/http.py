@@ -6,6 +6,13 @@ Follows the GraphQL-over-HTTP draft: GET for queries, POST with a JSON body,
 Browsers asking for HTML get GraphiQL, where it is on (`GRAPHIQL`).  Requests that a browser could have
 sent cross-site without a CORS preflight are refused (`graph.guards.csrf`), and a
 request may name its document by hash (`graph.guards.persisted`).
+
+Every refused request is counted once, by the status it is answered with
+and its reason (`gateway_graphql_refusals_total`).  A batch (a JSON list)
+is one request: its operations are admitted, charged to the tenant's rate
+limit and run one after another, each answered in its place, a refusal
+(RATE_LIMITED included) answering that operation only; the batch itself is
+answered 200.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from graph.guards.auth import Authenticator
 from graph.guards.csrf import CSRF_MESSAGE, is_preflighted
 from graph.guards.persisted import PersistedQuery
 from graph.observability.logs import log_fields
-from graph.observability.metrics import count_errors, operation_label, timed_request
+from graph.observability.metrics import RefusalReason, count_errors, count_refusal, operation_label, timed_request
 from graph.observability.tracing import request_span
 from graph.settings import Settings
 from graph.transport.graphiql import GraphiQLPage
@@ -47,9 +54,9 @@ _POST = OperationPolicy(
 log = logging.getLogger("flowgate.http")
 
 
-def _refused(status: int, message: str, code: str = "BAD_USER_INPUT", headers: dict[str, str] | None = None) -> Refused:
+def _refused(status: int, message: str, reason: RefusalReason, code: str = "BAD_USER_INPUT", headers: dict[str, str] | None = None) -> Refused:
     """A request refused before any operation is looked at (method, CSRF, media types, body, credentials)."""
-    return Refused.because(message, code, status=status, headers=headers)
+    return Refused.because(message, code, reason=reason, status=status, headers=headers)
 
 
 def _negotiate(accept: str | None) -> str | None:
@@ -90,21 +97,21 @@ def _params(payload: Any) -> OperationRequest:
     §Request Parameters).  Of `extensions`, only `persistedQuery` is read.
     """
     if not isinstance(payload, dict):
-        raise _refused(400, "The request body must be a JSON object.")
+        raise _refused(400, "The request body must be a JSON object.", "malformed")
     query, variables, operation_name = payload.get("query"), payload.get("variables"), payload.get("operationName")
     extensions = payload.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
-        raise _refused(400, "`extensions` must be a JSON object.")
+        raise _refused(400, "`extensions` must be a JSON object.", "malformed")
     try:
         persisted = PersistedQuery.from_extensions(extensions)
     except ClientError as error:
-        raise _refused(400, error.message, error.code) from None
+        raise _refused(400, error.message, "malformed", error.code) from None
     if not (isinstance(query, str) or (query is None and persisted is not None)):
-        raise _refused(400, "The request must carry a `query` string.")
+        raise _refused(400, "The request must carry a `query` string.", "malformed")
     if variables is not None and not isinstance(variables, dict):
-        raise _refused(400, "`variables` must be a JSON object.")
+        raise _refused(400, "`variables` must be a JSON object.", "malformed")
     if operation_name is not None and not isinstance(operation_name, str):
-        raise _refused(400, "`operationName` must be a string.")
+        raise _refused(400, "`operationName` must be a string.", "malformed")
     return OperationRequest(query, variables, operation_name, persisted)
 
 
@@ -116,7 +123,7 @@ def _json_argument(request: Request, name: str) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise _refused(400, f"`{name}` must be JSON.") from None
+        raise _refused(400, f"`{name}` must be JSON.", "malformed") from None
 
 
 def _query_string_params(request: Request) -> OperationRequest:
@@ -169,25 +176,25 @@ class GraphQLEndpoint:
         try:
             return await self.authenticator.authenticate(request.headers, request.state.reader)
         except Unauthenticated as error:
-            raise _refused(401, error.message, error.code, {"WWW-Authenticate": "Bearer"}) from None
+            raise _refused(401, error.message, "credentials", error.code, {"WWW-Authenticate": "Bearer"}) from None
         except Forbidden as error:
-            raise _refused(403, error.message, error.code) from None
+            raise _refused(403, error.message, "credentials", error.code) from None
         except BadUserInput as error:
-            raise _refused(400, error.message, error.code) from None
+            raise _refused(400, error.message, "credentials", error.code) from None
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
             log.warning("Cannot check the tenant's access (%s: %s).", type(error).__name__, error)
-            raise _refused(503, "The database is unavailable; try again shortly.", "SERVICE_UNAVAILABLE") from None
+            raise _refused(503, "The database is unavailable; try again shortly.", "unavailable", "SERVICE_UNAVAILABLE") from None
 
     async def _handle(self, request: Request, media_type: str | None, request_id: str) -> Response:
         try:
             if request.method not in ("GET", "POST"):
-                raise _refused(405, "GraphQL is served over GET and POST only.", headers={"Allow": "GET, POST"})
+                raise _refused(405, "GraphQL is served over GET and POST only.", "method", headers={"Allow": "GET, POST"})
             if self.settings.csrf_prevention and not is_preflighted(request.headers):
-                raise _refused(400, CSRF_MESSAGE)
+                raise _refused(400, CSRF_MESSAGE, "csrf")
             if media_type is None:
-                raise _refused(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+                raise _refused(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.", "accept")
             params = await self._read(request)
             tenant = await self._authenticate(request)
         except Refused as refusal:
@@ -201,7 +208,7 @@ class GraphQLEndpoint:
                 outcomes = [await self._run_batched(item, policy, context, request_id) for item in params]
                 return self._respond([o.body for o in outcomes], 200, media_type)
             try:
-                admitted = self.pipeline.admit(params, policy, request_id)
+                admitted = await self.pipeline.admit(params, policy, request_id, tenant)
             except Refused as refusal:
                 return self._error(refusal, media_type)
             outcome = await self.pipeline.execute(admitted, context=context, request_id=request_id)
@@ -213,15 +220,15 @@ class GraphQLEndpoint:
             return _query_string_params(request)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != JSON:
-            raise _refused(415, "POST requests must have Content-Type: application/json.")
+            raise _refused(415, "POST requests must have Content-Type: application/json.", "content_type")
         body = await self._body(request)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
-            raise _refused(400, "The request body is not valid JSON.") from None
+            raise _refused(400, "The request body is not valid JSON.", "malformed") from None
         if isinstance(payload, list):
             if not 1 <= len(payload) <= self.settings.max_batch_size:
-                raise _refused(400, f"A batch must hold 1 to {self.settings.max_batch_size} operations.")
+                raise _refused(400, f"A batch must hold 1 to {self.settings.max_batch_size} operations.", "malformed")
             return [_params(item) for item in payload]
         return _params(payload)
 
@@ -229,28 +236,30 @@ class GraphQLEndpoint:
         limit = self.settings.max_body_bytes
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise _refused(413, f"The request body exceeds {limit} bytes.")
+            raise _refused(413, f"The request body exceeds {limit} bytes.", "body_size")
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise _refused(413, f"The request body exceeds {limit} bytes.")
+                raise _refused(413, f"The request body exceeds {limit} bytes.", "body_size")
             chunks.append(chunk)
         return b"".join(chunks)
 
     async def _run_batched(self, params: OperationRequest, policy: OperationPolicy, context: Context, request_id: str) -> Outcome:
-        """One operation of a batch: a refusal answers that operation only."""
+        """One operation of a batch, admitted and charged in its turn: a refusal (RATE_LIMITED too) answers that operation only."""
         try:
-            admitted = self.pipeline.admit(params, policy, request_id)
+            admitted = await self.pipeline.admit(params, policy, request_id, context.tenant)
         except Refused as refusal:
-            return Outcome({"errors": refusal.errors}, request_error=True, codes=refusal.codes)
+            return Outcome(refusal.body, request_error=True, codes=refusal.codes)
         return await self.pipeline.execute(admitted, context=context, request_id=request_id)
 
     def _respond(self, body: Any, status: int, media_type: str) -> Response:
         return Response(orjson.dumps(body), status_code=status, media_type=f"{media_type}; charset=utf-8")
 
     def _error(self, refusal: Refused, media_type: str) -> Response:
+        """The response to a refused request, counted once here by its status and reason."""
         status = refusal.json_status if refusal.json_status is not None and media_type == JSON else refusal.status
-        response = self._respond({"errors": refusal.errors}, status, media_type)
+        count_refusal(status, refusal.reason)
+        response = self._respond(refusal.body, status, media_type)
         response.headers.update(refusal.headers)
         return response

@@ -12,7 +12,9 @@ module adds the gateway's rules to it:
   is closed with 1013 Try Again Later), at most
   MAX_SUBSCRIPTIONS_PER_CONNECTION operations per socket (one more gets an
   `error` message), and the admission of HTTP (`graph.execution.pipeline`:
-  documents, query limits, nodes), checked before an operation starts.
+  documents, query limits, nodes, the tenant's rate limit), checked before
+  an operation starts.  A subscription is charged once, when it starts; its
+  pushes cost nothing.
 - Keep-alive: once the connection is acknowledged, the server sends a
   `ping` every WEBSOCKET_KEEPALIVE_SECONDS (clients answer `pong`).
 - Contexts: every operation, and every event a subscription pushes, runs
@@ -52,6 +54,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from db.notifications import FlowChanges
 from db.reader import Reader
+from db.tenancy import Tenant
 from graph.context import Context
 from graph.errors import ClientError, format_error, is_database_unavailable
 from graph.execution.compat import StockExecutionContext
@@ -152,18 +155,19 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
             if not _is_request(message["payload"]):
                 await self.handle_invalid_message("The subscribe payload is not a GraphQL request.")
                 return
-            errors = self._refusal(message["payload"])
+            errors = await self._refusal(message["payload"])
             if errors:
                 await self.send_message(ErrorMessage(id=message["id"], type="error", payload=cast(list[GraphQLFormattedError], errors)))
                 return
         await super().handle_subscribe(message)
 
-    def _refusal(self, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Why a well-formed operation may not start, as formatted errors; [] when it may.
+    async def _refusal(self, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Why a well-formed operation may not start, as formatted errors; [] when it may (it is charged then).
 
         Over the connection's operation limit, or refused by the pipeline's
         admission (`graph.execution.pipeline`): the full text is required,
-        and must be listed in trusted-documents mode.
+        and must be listed in trusted-documents mode; over the tenant's rate
+        limit, RATE_LIMITED.
         """
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
@@ -173,12 +177,18 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Connection, None]):
             payload["query"], payload.get("variables"), payload.get("operationName"), PersistedQuery.from_extensions(payload.get("extensions"))
         )
         try:
-            self.view.pipeline.admit(request, _SUBSCRIPTIONS, uuid.uuid4().hex)
+            await self.view.pipeline.admit(request, _SUBSCRIPTIONS, uuid.uuid4().hex, self._tenant)
         except Refused as refusal:
             return refusal.errors
         except ClientError as error:  # malformed extensions
             return Refused.because(error.message, error.code).errors
         return []
+
+    @property
+    def _tenant(self) -> Tenant:
+        context = self.context.context
+        assert context is not None, "operations start only after connection_ack"  # noqa: S101
+        return context.tenant
 
     async def shutdown(self) -> None:
         if self._pinging is not None:

@@ -62,6 +62,51 @@ def test_an_auth_setting_that_cannot_work_is_refused_by_name(monkeypatch, enviro
         Settings.from_env()
 
 
+def test_the_rate_limit_and_redis_come_from_the_environment(monkeypatch):
+    environment = {
+        "RATE_LIMIT_POINTS": "200000",
+        "RATE_LIMIT_WINDOW_SECONDS": "3600",
+        "REDIS_URL": "redis://cache:6379/2",
+        "REDIS_KEY_PREFIX": "gateway:",
+        "REDIS_TIMEOUT_MS": "25",
+    }
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+
+    settings = Settings.from_env()
+
+    assert (
+        settings.rate_limit_points,
+        settings.rate_limit_window_seconds,
+        settings.redis_url,
+        settings.redis_key_prefix,
+        settings.redis_timeout_ms,
+    ) == (200_000, 3600.0, "redis://cache:6379/2", "gateway:", 25)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            {"RATE_LIMIT_POINTS": "5000"},
+            "RATE_LIMIT_POINTS must be 0 (off) or at least MAX_NODES (100000), so that every operation fits in a window.",
+        ),
+        ({"RATE_LIMIT_POINTS": "-1"}, "RATE_LIMIT_POINTS: Input should be greater than or equal to 0."),
+        ({"RATE_LIMIT_WINDOW_SECONDS": "0"}, "RATE_LIMIT_WINDOW_SECONDS: Input should be greater than 0."),
+        ({"REDIS_URL": "http://cache:6379"}, "REDIS_URL must be a redis://, rediss:// or unix:// URL."),
+        ({"REDIS_TIMEOUT_MS": "0"}, "REDIS_TIMEOUT_MS must be at least 1."),
+    ],
+)
+def test_a_rate_limit_setting_that_cannot_work_is_refused_by_name(monkeypatch, environment, message):
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+
+    assert str(refused.value) == message
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections import Counter
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from db.seed.rows import master_flow_row
+from db.settings import changed
 from db.tables import master_flows
 from graph.observability import metrics
 from graph.observability.metrics import operation_label
+from tests.conftest import client_for
+from tests.graph.guards.rate_limit.budget import COSTS_7, limited
+from tests.graph.guards.test_platform_login import headers_for, platform_token
 from tests.graph.transport.transport_ws import connected, warm_up
 
 SCRAPE_SECONDS = 5.0
+JSON = "application/json"
 
 
 def sample(text: str, name: str, **labels: str) -> float:
@@ -30,6 +37,18 @@ async def scrape(http: httpx.AsyncClient) -> str:
     response = await http.get("/metrics")
     assert response.status_code == 200
     return response.text
+
+
+def refusals(text: str) -> Counter[tuple[str, str]]:
+    """`gateway_graphql_refusals_total` in a scrape, by (status, reason)."""
+    return Counter(
+        {
+            (found.labels["status"], found.labels["reason"]): found.value
+            for family in text_string_to_metric_families(text)
+            for found in family.samples
+            if found.name == "gateway_graphql_refusals_total"
+        }
+    )
 
 
 async def post(http: httpx.AsyncClient, headers: dict[str, str], query: str, operation_name: str | None = None) -> httpx.Response:
@@ -99,6 +118,40 @@ async def test_errors_are_counted_by_code(http, graphql, tenant):
     errors = "gateway_graphql_errors_total"
     assert sample(after, errors, code="GRAPHQL_PARSE_FAILED") - sample(before, errors, code="GRAPHQL_PARSE_FAILED") == 1
     assert sample(after, errors, code="GRAPHQL_VALIDATION_FAILED") - sample(before, errors, code="GRAPHQL_VALIDATION_FAILED") == 2
+
+
+async def test_every_refused_request_is_counted_once_by_status_and_reason(http, graphql, settings, reader, tenant):
+    headers, query = graphql.headers(tenant), {"query": "{ __typename }"}
+    async with (
+        client_for(changed(settings, auth_mode="platform"), reader) as platform,
+        client_for(limited(settings), reader) as rate_limited,
+    ):
+        assert (await rate_limited.post("/graphql", json={"query": COSTS_7}, headers=headers)).status_code == 200  # 3 of 10 points left
+        before = refusals(await scrape(http))
+
+        no_login = await http.post("/graphql", json=query)
+        no_access = await platform.post("/graphql", json=query, headers=headers_for(platform_token(settings.jwt_secret, uuid.uuid4()), tenant))
+        cross_site = await http.get("/graphql", params=query, headers=headers)
+        put = await http.put("/graphql", json=query, headers=headers)
+        as_csv = await http.post("/graphql", json=query, headers={**headers, "Accept": "text/csv"})
+        too_large = await http.post("/graphql", content=b" " * (settings.max_body_bytes + 1), headers={**headers, "Content-Type": JSON})
+        as_text = await http.post("/graphql", content=b"{}", headers={**headers, "Content-Type": "text/plain", "GraphQL-Require-Preflight": "1"})
+        over_limit = await rate_limited.post("/graphql", json={"query": COSTS_7}, headers=headers)
+
+        after = refusals(await scrape(http))
+
+    responses = [no_login, no_access, cross_site, put, as_csv, too_large, as_text, over_limit]
+    assert [response.status_code for response in responses] == [401, 403, 400, 405, 406, 413, 415, 429]
+    assert after - before == {
+        ("401", "credentials"): 1,
+        ("403", "credentials"): 1,
+        ("400", "csrf"): 1,
+        ("405", "method"): 1,
+        ("406", "accept"): 1,
+        ("413", "body_size"): 1,
+        ("415", "content_type"): 1,
+        ("429", "rate_limit"): 1,
+    }
 
 
 async def test_the_pool_gauges_describe_the_readers_pool(http, graphql, tenant, settings):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -399,6 +400,20 @@ async def test_the_server_pings_an_idle_connection(strict_server, settings, tena
             message = json.loads(await ws.connection.recv())
 
     assert message == {"type": "ping"}
+
+
+async def test_a_subscription_over_the_tenants_rate_limit_gets_rate_limited(settings, tenant, tmp_path):
+    # One point a minute: the first subscription (no connections: 1 point) takes it.
+    async with serving(settings, tmp_path, RATE_LIMIT_POINTS="1", MAX_NODES="1") as url, connected(url, settings, tenant) as ws:
+        await ws.subscribe("1", uuid.uuid4())
+        await ws.subscribe("2", uuid.uuid4())
+        message = await ws.receive()
+
+    assert (message["id"], message["type"]) == ("2", "error")
+    [error] = message["payload"]
+    assert error["extensions"] == {"code": "RATE_LIMITED"}
+    reset_at = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+    assert re.fullmatch(rf"The rate limit is used up: this operation costs 1 and the window has 0 left until {reset_at}\.", error["message"])
 
 
 # Database restarts, on a PostgreSQL cluster of this module's own
