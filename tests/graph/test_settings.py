@@ -119,7 +119,7 @@ def test_production_settings_with_the_database_and_both_secrets_are_accepted(mon
     ("unset", "message"),
     [
         ("DATABASE_URL", "DATABASE_URL must be set in production: the embedded PostgreSQL is for development only."),
-        ("JWT_SECRET", "JWT_SECRET must be set in production."),
+        ("JWT_SECRET", "JWT_SECRET must be set in production, unless JWT_PUBLIC_KEY or JWKS_URL verifies the tokens."),
         ("CURSOR_SECRET", "CURSOR_SECRET must be set in production: cursors are signed with a secret of their own."),
     ],
 )
