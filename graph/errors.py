@@ -24,6 +24,7 @@ __all__ = [
     "BadUserInput",
     "ClientError",
     "Forbidden",
+    "IdentityProviderUnavailable",
     "RequestTimeout",
     "SubscriptionsUnavailable",
     "Unauthenticated",
@@ -57,6 +58,17 @@ class Forbidden(ClientError):
     """A valid login without access to the tenant it asked for."""
 
     code = "FORBIDDEN"
+
+
+class IdentityProviderUnavailable(ClientError):
+    """The identity provider's keys cannot be fetched, so a token cannot be checked either way (HTTP 503).
+
+    Not `UNAUTHENTICATED`: the token may well be valid, and a client told to
+    log in again would only ask the identity provider for another token that
+    cannot be checked either.
+    """
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 class SubscriptionsUnavailable(ClientError):

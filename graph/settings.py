@@ -13,23 +13,41 @@ import hashlib
 import hmac
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.settings import ENVIRONMENT, DatabaseSettings, SettingsError, at_least_one, build
 
-__all__ = ["DEVELOPMENT_JWT_SECRET", "Settings", "SettingsError"]
+__all__ = ["DEVELOPMENT_JWT_SECRET", "PublicKey", "Settings", "SettingsError"]
 
 DEVELOPMENT_JWT_SECRET = "flowgate-development-secret-not-for-production"  # noqa: S105 - refused in production
 _CURSOR_KEY_LABEL = b"flowgate cursor key v1"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # what redis-py's from_url accepts
 
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
+"""The identity provider's public keys Flowgate verifies tokens with: RSA (RS256) or EC on P-256 (ES256)."""
+
+
+def _public_key(pem: bytes) -> PublicKey:
+    """The RSA or P-256 public key `pem` holds; ValueError otherwise, without repeating what it holds."""
+    refusal = "JWT_PUBLIC_KEY must be an RSA or P-256 EC public key in PEM, or the path of a file holding one."
+    try:
+        key = load_pem_public_key(pem)
+    except ValueError:
+        raise ValueError(refusal) from None
+    if isinstance(key, rsa.RSAPublicKey) or (isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1)):
+        return key
+    raise ValueError(refusal)
+
 
 class Settings(BaseSettings):
     """The gateway's configuration (see the README's table for what each variable does)."""
 
-    model_config = ENVIRONMENT
+    model_config = SettingsConfigDict(**ENVIRONMENT, arbitrary_types_allowed=True)  # JWT_PUBLIC_KEY is held as a key
 
     database: DatabaseSettings = Field(default_factory=lambda: DatabaseSettings())
     environment: Literal["development", "production"] = Field("development", validation_alias="FLOWGATE_ENV")
@@ -40,6 +58,14 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(None, validation_alias="GRAPHIQL")  # None: on in development only
     jwt_client_account_claim: str = Field("client_account_id", validation_alias="JWT_CLIENT_ACCOUNT_CLAIM")
     jwt_engagement_claim: str = Field("engagement_id", validation_alias="JWT_ENGAGEMENT_CLAIM")
+    jwt_public_key: PublicKey | None = Field(None, validation_alias="JWT_PUBLIC_KEY")
+    jwks_url: str | None = Field(None, validation_alias="JWKS_URL")
+    jwks_cache_seconds: float = Field(300.0, gt=0, validation_alias="JWKS_CACHE_SECONDS")
+    jwks_refetch_seconds: float = Field(10.0, gt=0, validation_alias="JWKS_REFETCH_SECONDS")
+    jwks_timeout_seconds: float = Field(5.0, gt=0, validation_alias="JWKS_TIMEOUT_SECONDS")
+    jwt_issuer: str | None = Field(None, validation_alias="JWT_ISSUER")
+    jwt_audience: str | None = Field(None, validation_alias="JWT_AUDIENCE")
+    jwt_leeway_seconds: float = Field(0.0, ge=0, validation_alias="JWT_LEEWAY_SECONDS")
     auth_mode: Literal["jwt", "platform"] = Field("jwt", validation_alias="AUTH_MODE")
     trusted_tenant_headers: bool = Field(False, validation_alias="TRUSTED_TENANT_HEADERS")
     tenant_access_cache_seconds: float = Field(60.0, ge=0, validation_alias="TENANT_ACCESS_CACHE_SECONDS")
@@ -116,6 +142,28 @@ class Settings(BaseSettings):
             raise ValueError("CURSOR_SECRET must be at least 32 bytes long.")
         return value
 
+    @field_validator("jwt_public_key", mode="before")
+    @classmethod
+    def _pem(cls, value: object) -> object:
+        """PEM text, or the path of a file holding it, becomes the key; a key (a copy of settings) stays one."""
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("-----BEGIN"):
+            return _public_key(value.encode())
+        path = Path(value)
+        if not path.is_file():
+            raise ValueError("JWT_PUBLIC_KEY must be a public key in PEM, or the path of a file holding one; it is neither.")
+        return _public_key(path.read_bytes())
+
+    @field_validator("jwks_url")
+    @classmethod
+    def _jwks_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            url = urlsplit(value)
+            if url.scheme not in ("http", "https") or not url.hostname or url.username is not None or url.password is not None:
+                raise ValueError("JWKS_URL must be an http or https URL with a host and without credentials.")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.environment == "production":
@@ -123,6 +171,21 @@ class Settings(BaseSettings):
         if 0 < self.rate_limit_points < self.max_nodes:
             # An operation the node limit admits could never run: it costs more than a whole window holds.
             raise ValueError(f"RATE_LIMIT_POINTS must be 0 (off) or at least MAX_NODES ({self.max_nodes}), so that every operation fits in a window.")
+        if self.jwt_public_key is not None and self.jwks_url is not None:
+            raise ValueError("JWT_PUBLIC_KEY and JWKS_URL exclude each other: set the one your identity provider offers.")
+        if self.auth_mode == "platform":
+            token_rules = {
+                "JWT_PUBLIC_KEY": self.jwt_public_key,
+                "JWKS_URL": self.jwks_url,
+                "JWT_ISSUER": self.jwt_issuer,
+                "JWT_AUDIENCE": self.jwt_audience,
+                "JWT_LEEWAY_SECONDS": self.jwt_leeway_seconds,
+            }
+            for variable, value in token_rules.items():
+                if value:
+                    raise ValueError(f"{variable} does not apply to AUTH_MODE=platform, whose login tokens are HS256 with JWT_SECRET.")
+        if self.jwks_refetch_seconds > self.jwks_cache_seconds:
+            raise ValueError("JWKS_REFETCH_SECONDS must not exceed JWKS_CACHE_SECONDS.")
         if self.auth_mode == "platform" and self.trusted_tenant_headers:
             raise ValueError("TRUSTED_TENANT_HEADERS does not apply to AUTH_MODE=platform, which checks the tenant headers itself.")
         return self
@@ -131,10 +194,13 @@ class Settings(BaseSettings):
         """Refuse, naming the variable, what only development may leave unset or set."""
         if self.database.url is None:
             raise ValueError("DATABASE_URL must be set in production: the embedded PostgreSQL is for development only.")
-        if self.jwt_secret == DEVELOPMENT_JWT_SECRET:
-            raise ValueError("JWT_SECRET must be set in production.")
+        if self.jwt_secret == DEVELOPMENT_JWT_SECRET and self.jwt_public_key is None and self.jwks_url is None:
+            # With an identity provider's keys, JWT_SECRET verifies nothing: HS256 tokens are refused, cursors have CURSOR_SECRET.
+            raise ValueError("JWT_SECRET must be set in production, unless JWT_PUBLIC_KEY or JWKS_URL verifies the tokens.")
         if self.cursor_secret is None:
             raise ValueError("CURSOR_SECRET must be set in production: cursors are signed with a secret of their own.")
+        if self.jwks_url is not None and urlsplit(self.jwks_url).scheme != "https":
+            raise ValueError("JWKS_URL must be https in production: keys fetched over http could be anyone's.")
         if self.demo_token:
             raise ValueError("DEMO_TOKEN must not be set in production.")
 

@@ -28,7 +28,7 @@ from starlette.responses import Response
 
 from db.tenancy import Tenant
 from graph.context import Context
-from graph.errors import BadUserInput, ClientError, Forbidden, Unauthenticated, is_database_unavailable
+from graph.errors import BadUserInput, ClientError, Forbidden, IdentityProviderUnavailable, Unauthenticated, is_database_unavailable
 from graph.execution.pipeline import OperationPolicy, OperationRequest, Outcome, Pipeline, Refused
 from graph.guards.auth import Authenticator
 from graph.guards.csrf import CSRF_MESSAGE, is_preflighted
@@ -172,7 +172,7 @@ class GraphQLEndpoint:
         return request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
 
     async def _authenticate(self, request: Request) -> Tenant:
-        """The request's tenant; raises `Refused` (401, 400, 403, or 503 with the database down) to refuse it."""
+        """The request's tenant; raises `Refused` (401, 400, 403, or 503 with the database or the identity provider down) to refuse it."""
         try:
             return await self.authenticator.authenticate(request.headers, request.state.reader)
         except Unauthenticated as error:
@@ -181,6 +181,8 @@ class GraphQLEndpoint:
             raise _refused(403, error.message, "credentials", error.code) from None
         except BadUserInput as error:
             raise _refused(400, error.message, "credentials", error.code) from None
+        except IdentityProviderUnavailable as error:
+            raise _refused(503, error.message, "unavailable", error.code) from None
         except Exception as error:
             if not is_database_unavailable(error):
                 raise

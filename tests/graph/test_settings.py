@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from db.settings import SettingsError, variables_of
 from graph.settings import Settings
 from tests.conftest import ROOT
+from tests.graph.guards.identity_provider import RSA_KEY
 
 RELIABILITY_VARIABLES = ["REQUEST_TIMEOUT_MS", "HEAVY_QUERY_NODES", "HEAVY_QUERY_CONCURRENCY", "WEB_CONCURRENCY"]
 
@@ -164,7 +167,7 @@ def test_production_settings_with_the_database_and_both_secrets_are_accepted(mon
     ("unset", "message"),
     [
         ("DATABASE_URL", "DATABASE_URL must be set in production: the embedded PostgreSQL is for development only."),
-        ("JWT_SECRET", "JWT_SECRET must be set in production."),
+        ("JWT_SECRET", "JWT_SECRET must be set in production, unless JWT_PUBLIC_KEY or JWKS_URL verifies the tokens."),
         ("CURSOR_SECRET", "CURSOR_SECRET must be set in production: cursors are signed with a secret of their own."),
     ],
 )
@@ -192,3 +195,116 @@ def test_the_development_cursor_key_is_derived_from_the_jwt_secret_and_differs_f
 
     assert one.cursor_key == Settings(jwt_secret="j" * 32).cursor_key
     assert len({one.cursor_key, other.cursor_key, b"j" * 32}) == 3
+
+
+def test_identity_provider_settings_come_from_the_environment(monkeypatch):
+    environment = {
+        "JWKS_URL": "https://login.example.com/.well-known/jwks.json",
+        "JWKS_CACHE_SECONDS": "600",
+        "JWKS_REFETCH_SECONDS": "30",
+        "JWKS_TIMEOUT_SECONDS": "2",
+        "JWT_ISSUER": "https://login.example.com/",
+        "JWT_AUDIENCE": "flowgate",
+        "JWT_LEEWAY_SECONDS": "15",
+    }
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+
+    settings = Settings.from_env()
+
+    assert (
+        settings.jwks_url,
+        settings.jwks_cache_seconds,
+        settings.jwks_refetch_seconds,
+        settings.jwks_timeout_seconds,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        settings.jwt_leeway_seconds,
+    ) == ("https://login.example.com/.well-known/jwks.json", 600.0, 30.0, 2.0, "https://login.example.com/", "flowgate", 15.0)
+
+
+def test_jwt_public_key_may_be_the_path_of_a_pem_file(monkeypatch, tmp_path):
+    pem = tmp_path / "idp.pem"
+    pem.write_text(RSA_KEY.public_pem())
+    monkeypatch.setenv("JWT_PUBLIC_KEY", str(pem))
+
+    settings = Settings.from_env()
+
+    assert settings.jwt_public_key is not None
+    assert settings.jwt_public_key.public_numbers() == RSA_KEY.private.public_key().public_numbers()
+
+
+RSA_PRIVATE_PEM = RSA_KEY.private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+P384_PUBLIC_PEM = ec.generate_private_key(ec.SECP384R1()).public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+NOT_A_KEY = "JWT_PUBLIC_KEY must be an RSA or P-256 EC public key in PEM, or the path of a file holding one."
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        (
+            {"JWT_PUBLIC_KEY": RSA_KEY.public_pem(), "JWKS_URL": "https://login.example.com/jwks"},
+            "JWT_PUBLIC_KEY and JWKS_URL exclude each other: set the one your identity provider offers.",
+        ),
+        (
+            {"AUTH_MODE": "platform", "JWKS_URL": "https://login.example.com/jwks"},
+            "JWKS_URL does not apply to AUTH_MODE=platform, whose login tokens are HS256 with JWT_SECRET.",
+        ),
+        (
+            {"AUTH_MODE": "platform", "JWT_PUBLIC_KEY": RSA_KEY.public_pem()},
+            "JWT_PUBLIC_KEY does not apply to AUTH_MODE=platform, whose login tokens are HS256 with JWT_SECRET.",
+        ),
+        (
+            {"AUTH_MODE": "platform", "JWT_ISSUER": "https://login.example.com/"},
+            "JWT_ISSUER does not apply to AUTH_MODE=platform, whose login tokens are HS256 with JWT_SECRET.",
+        ),
+        ({"JWT_PUBLIC_KEY": "/nowhere/idp.pem"}, "JWT_PUBLIC_KEY must be a public key in PEM, or the path of a file holding one; it is neither."),
+        ({"JWT_PUBLIC_KEY": RSA_PRIVATE_PEM}, NOT_A_KEY),
+        ({"JWT_PUBLIC_KEY": P384_PUBLIC_PEM}, NOT_A_KEY),
+        ({"JWKS_URL": "file:///etc/jwks.json"}, "JWKS_URL must be an http or https URL with a host and without credentials."),
+        ({"JWKS_URL": "https://idp:s3cret@login.example.com/jwks"}, "JWKS_URL must be an http or https URL with a host and without credentials."),
+        ({"JWKS_REFETCH_SECONDS": "600"}, "JWKS_REFETCH_SECONDS must not exceed JWKS_CACHE_SECONDS."),
+    ],
+    ids=[
+        "both-keys",
+        "platform-jwks",
+        "platform-public-key",
+        "platform-issuer",
+        "public-key-neither-pem-nor-file",
+        "public-key-private",
+        "public-key-p384",
+        "jwks-file-url",
+        "jwks-credentials",
+        "refetch-beyond-cache",
+    ],
+)
+def test_an_identity_provider_setting_that_cannot_work_is_refused_by_name(monkeypatch, environment, message):
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+
+    assert str(refused.value) == message
+
+
+def test_production_takes_an_identity_providers_keys_in_place_of_jwt_secret(monkeypatch):
+    for variable, value in PRODUCTION.items():
+        if variable != "JWT_SECRET":
+            monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("JWKS_URL", "https://login.example.com/.well-known/jwks.json")
+
+    settings = Settings.from_env()
+
+    assert (settings.environment, settings.jwks_url) == ("production", "https://login.example.com/.well-known/jwks.json")
+
+
+def test_production_refuses_a_jwks_url_over_http(monkeypatch):
+    for variable, value in PRODUCTION.items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("JWKS_URL", "http://login.example.com/.well-known/jwks.json")
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+
+    assert str(refused.value) == "JWKS_URL must be https in production: keys fetched over http could be anyone's."

@@ -1,6 +1,7 @@
 """Who is asking: the tenant of a request, by `AUTH_MODE`.
 
-- `jwt` (the default, `graph.guards.auth.claims`): tokens carry the tenant in claims;
+- `jwt` (the default, `graph.guards.auth.claims`): tokens carry the tenant in claims,
+  signed with `JWT_SECRET` (HS256) or an identity provider's keys (RS256, ES256);
   or trusted tenant headers, when a proxy in front sets them.
 - `platform` (`graph.guards.auth.platform`): the platform's own login tokens, the
   tenant in headers, checked against the platform's tables.
