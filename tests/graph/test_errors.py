@@ -37,7 +37,7 @@ async def test_a_database_error_is_logged_with_the_request_id_the_response_carri
     [record] = logged_errors(caplog, request_id)
     assert record.getMessage() == f"request {request_id}: INTERNAL_SERVER_ERROR"
     assert record.exc_info is not None
-    assert 'relation "crewai_flow_state_extensions" does not exist' in str(record.exc_info[1])
+    assert str(record.exc_info[1]) == 'relation "no_such_schema.crewai_flow_state_extensions" does not exist'
     assert response.json() == {
         "errors": [
             {
