@@ -16,6 +16,12 @@ from tests.graph.guards.identity_provider import RSA_KEY
 RELIABILITY_VARIABLES = ["REQUEST_TIMEOUT_MS", "HEAVY_QUERY_NODES", "HEAVY_QUERY_CONCURRENCY", "WEB_CONCURRENCY"]
 
 
+def set_environment(monkeypatch, environment: dict[str, str]) -> None:
+    """Set each variable of `environment` for the test."""
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+
+
 def test_the_request_timeout_bulkhead_and_workers_come_from_the_environment(monkeypatch):
     for variable, value in zip(RELIABILITY_VARIABLES, ["1500", "800", "3", "4"], strict=True):
         monkeypatch.setenv(variable, value)
@@ -58,8 +64,7 @@ def test_auth_mode_and_the_tenant_access_cache_come_from_the_environment(monkeyp
     ],
 )
 def test_an_auth_setting_that_cannot_work_is_refused_by_name(monkeypatch, environment, message):
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, environment)
 
     with pytest.raises(ValueError, match=f"^{message}"):
         Settings.from_env()
@@ -73,8 +78,7 @@ def test_the_rate_limit_and_redis_come_from_the_environment(monkeypatch):
         "REDIS_KEY_PREFIX": "gateway:",
         "REDIS_TIMEOUT_MS": "25",
     }
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, environment)
 
     settings = Settings.from_env()
 
@@ -101,8 +105,7 @@ def test_the_rate_limit_and_redis_come_from_the_environment(monkeypatch):
     ],
 )
 def test_a_rate_limit_setting_that_cannot_work_is_refused_by_name(monkeypatch, environment, message):
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, environment)
 
     with pytest.raises(SettingsError) as refused:
         Settings.from_env()
@@ -155,8 +158,7 @@ PRODUCTION = {
 
 
 def test_production_settings_with_the_database_and_both_secrets_are_accepted(monkeypatch):
-    for variable, value in PRODUCTION.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, PRODUCTION)
 
     settings = Settings.from_env()
 
@@ -207,8 +209,7 @@ def test_identity_provider_settings_come_from_the_environment(monkeypatch):
         "JWT_AUDIENCE": "flowgate",
         "JWT_LEEWAY_SECONDS": "15",
     }
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, environment)
 
     settings = Settings.from_env()
 
@@ -279,8 +280,7 @@ NOT_A_KEY = "JWT_PUBLIC_KEY must be an RSA or P-256 EC public key in PEM, or the
     ],
 )
 def test_an_identity_provider_setting_that_cannot_work_is_refused_by_name(monkeypatch, environment, message):
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, environment)
 
     with pytest.raises(SettingsError) as refused:
         Settings.from_env()
@@ -300,8 +300,7 @@ def test_production_takes_an_identity_providers_keys_in_place_of_jwt_secret(monk
 
 
 def test_production_refuses_a_jwks_url_over_http(monkeypatch):
-    for variable, value in PRODUCTION.items():
-        monkeypatch.setenv(variable, value)
+    set_environment(monkeypatch, PRODUCTION)
     monkeypatch.setenv("JWKS_URL", "http://login.example.com/.well-known/jwks.json")
 
     with pytest.raises(SettingsError) as refused:
