@@ -60,4 +60,4 @@ class Asset:
 
     @classmethod
     def from_row(cls, row: Record) -> Asset:
-        return cls(**_ASSET_ROW(row))
+        return _ASSET_ROW.instance(cls, row)

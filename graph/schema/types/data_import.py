@@ -146,7 +146,7 @@ class DataImport:
 
     @classmethod
     def from_row(cls, row: Record) -> DataImport:
-        return cls(**_DATA_IMPORT_ROW(row))
+        return _DATA_IMPORT_ROW.instance(cls, row)
 
     @batched(
         _record_pages,

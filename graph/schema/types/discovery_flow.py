@@ -133,7 +133,7 @@ class DiscoveryFlow:
 
     @classmethod
     def from_row(cls, row: Record) -> DiscoveryFlow:
-        return cls(**_DISCOVERY_FLOW_ROW(row))
+        return _DISCOVERY_FLOW_ROW.instance(cls, row)
 
     @staticmethod
     def wants_state(fields: frozenset[str]) -> bool:

@@ -60,7 +60,7 @@ class FieldMapping:
 
     @classmethod
     def from_row(cls, row: Record) -> FieldMapping:
-        return cls(**_FIELD_MAPPING_ROW(row))
+        return _FIELD_MAPPING_ROW.instance(cls, row)
 
 
 @strawberry.input(description="Conditions on field mappings; omitted conditions match every mapping.")

@@ -62,7 +62,7 @@ class CleansingRecommendation:
 
     @classmethod
     def from_row(cls, row: Record) -> CleansingRecommendation:
-        return cls(**_CLEANSING_ROW(row))
+        return _CLEANSING_ROW.instance(cls, row)
 
 
 @strawberry.input(description="Conditions on cleansing recommendations; a list matches any of its values, omitted conditions match every one.")
@@ -116,7 +116,7 @@ class AssetConflict:
 
     @classmethod
     def from_row(cls, row: Record) -> AssetConflict:
-        return cls(**_CONFLICT_ROW(row))
+        return _CONFLICT_ROW.instance(cls, row)
 
 
 @strawberry.input(description="Conditions on asset conflicts; omitted conditions match every conflict.")

@@ -76,7 +76,7 @@ class MasterFlow:
 
     @classmethod
     def from_row(cls, row: Record) -> MasterFlow:
-        return cls(**_MASTER_FLOW_ROW(row))
+        return _MASTER_FLOW_ROW.instance(cls, row)
 
     @batched(_discoveries, description="The discovery flow behind this master flow, if it has one.")
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None: ...
