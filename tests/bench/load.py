@@ -14,6 +14,7 @@ __all__ = [
     "Latency",
     "Sample",
     "generate_load",
+    "latency",
     "measure_latencies",
     "measure_throughput",
     "request_bytes",
@@ -62,7 +63,8 @@ class Latency:
     body: bytes
 
 
-def _latency(samples: list[float], body: bytes) -> Latency:
+def latency(samples: list[float], body: bytes = b"") -> Latency:
+    """The median and 95th percentile of `samples` (seconds), in milliseconds, with the last `body`."""
     quantiles = statistics.quantiles(samples, n=20)
     return Latency(statistics.median(samples) * 1000, quantiles[18] * 1000, body)
 
@@ -86,7 +88,7 @@ async def measure_latencies(targets: list[tuple[int, bytes]], *, count: int, war
     finally:
         for connection in connections:
             connection.close()
-    return [_latency(series, body) for series, body in zip(samples, bodies, strict=True)]
+    return [latency(series, body) for series, body in zip(samples, bodies, strict=True)]
 
 
 @dataclass(frozen=True)
