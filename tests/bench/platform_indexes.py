@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -38,8 +39,9 @@ from db.seed.rows import TABLES_IN_INSERT_ORDER, analyze
 from db.settings import DatabaseSettings, changed
 from db.tables import discovery_flows
 from graph.guards.auth import issue_token
+from graph.schema.types.raw_record import RawImportRecord
 from graph.settings import Settings
-from tests.bench.load import Latency, latency, measure_latencies
+from tests.bench.load import Latency, http_calls, take_turns
 from tests.bench.plans import Plan, check_record_pages, plans_of
 from tests.bench.platform_load import RECORDS_PER_IMPORT, load_platform_bench
 from tests.bench.queries import first_flow_id, graphql_data, graphql_request
@@ -56,7 +58,7 @@ PAGE_SIZE = 50
 LATER_PAGE_AFTER = 500
 COUNT = 100  # timed requests per figure: a page without the index takes up to a few hundred ms
 WARMUP = 10
-_COLUMNS = frozenset({"raw_data", "is_valid"})  # what RECORD_PAGE asks for besides the row number
+_COLUMNS = RawImportRecord.columns_for(("rowNumber", "rawData", "isValid"))  # the record fields RECORD_PAGE selects
 
 RECORD_PAGE = """
 query RecordPage($flowId: UUID!, $records: Int!, $after: String) {
@@ -131,21 +133,16 @@ async def _pages(gateway: _Gateway, admin: AsyncEngine) -> list[_Page]:
     )
     after = RecordPosition(skipped[-1]["row_number"], skipped[-1]["_id"])
     return [
-        _Page("first", {"flowId": flow_id, "records": PAGE_SIZE}, RecordPageKey(import_id, BEFORE_FIRST, PAGE_SIZE, columns=_COLUMNS)),
-        _Page("later", {"flowId": flow_id, "records": PAGE_SIZE, "after": cursor}, RecordPageKey(import_id, after, PAGE_SIZE, columns=_COLUMNS)),
+        # The gateway reads one record more than the page, to know whether another page follows.
+        _Page("first", {"flowId": flow_id, "records": PAGE_SIZE}, RecordPageKey(import_id, BEFORE_FIRST, PAGE_SIZE + 1, columns=_COLUMNS)),
+        _Page("later", {"flowId": flow_id, "records": PAGE_SIZE, "after": cursor}, RecordPageKey(import_id, after, PAGE_SIZE + 1, columns=_COLUMNS)),
     ]
 
 
-async def _statement_latencies(reader: Reader, pages: list[_Page]) -> list[Latency]:
-    """The latency of the gateway's record-page statement for each page, alone, taking turns as `measure_latencies` does."""
-    samples: list[list[float]] = [[] for _ in pages]
-    for round_number in range(WARMUP + COUNT):
-        for page, series in zip(pages, samples, strict=True):
-            started = time.perf_counter()
-            await raw_record_pages(reader, tenant=BENCH_TENANT, keys=[page.key])
-            if round_number >= WARMUP:
-                series.append(time.perf_counter() - started)
-    return [latency(series) for series in samples]
+async def _statement(reader: Reader, key: RecordPageKey) -> bytes:
+    """Run the gateway's record-page statement for `key` alone (its rows are not needed)."""
+    await raw_record_pages(reader, tenant=BENCH_TENANT, keys=[key])
+    return b""
 
 
 def _record_reads(plans: list[Plan]) -> str:
@@ -159,16 +156,20 @@ def _record_reads(plans: list[Plan]) -> str:
 
 
 async def _measure(records: int, index: str, gateway: _Gateway, pages: list[_Page]) -> list[PageCost]:
-    """Each page's plan, then its latency through the gateway and as a statement alone; with the index, the plans must use it."""
+    """Each page's plan, then its latency served and as a statement alone, all four taking turns; with the index, the plans must use it."""
     plans = await plans_of(gateway.settings, {page.name: (RECORD_PAGE, page.variables) for page in pages}, gateway.token)
     if index == "with":
         check_record_pages(plans)
     requests = [(gateway.port, graphql_request(gateway.token, RECORD_PAGE, page.variables)) for page in pages]
-    served = await measure_latencies(requests, count=COUNT, warmup=WARMUP)
-    alone = await _statement_latencies(gateway.reader, pages)
+    async with http_calls(requests) as over_http:
+        statements = [partial(_statement, gateway.reader, page.key) for page in pages]
+        measured = await take_turns([*over_http, *statements], count=COUNT, warmup=WARMUP)
+    served, alone = measured[: len(pages)], measured[len(pages) :]
+    if failed := [latency.body[:300] for latency in served if b'"errors"' in latency.body]:
+        raise RuntimeError(f"RecordPage: {failed}")
     return [
-        PageCost(records, index, page.name, _record_reads(plans[page.name]), *_ms(http), *_ms(sql))
-        for page, http, sql in zip(pages, served, alone, strict=True)
+        PageCost(records, index, page.name, _record_reads(plans[page.name]), *_ms(page_served), *_ms(page_alone))
+        for page, page_served, page_alone in zip(pages, served, alone, strict=True)
     ]
 
 

@@ -5,12 +5,13 @@ with its RLS and a login role granted by `db grants`), loads the bench
 tenant with `db.seed.bench.load_bench_tenant` through the platform's own
 rows (`PlatformRows`), then copies its imports and records to a neighbour
 tenant in one INSERT … SELECT.  The neighbour makes the bench tenant's
-records a part of the table, as on a database with many tenants, so that
-without the gateway's index the planner reads them through the platform's
-tenant index (`ix_raw_import_records_tenant_composite`) instead of scanning
-the whole table.  Each tenant's records lie together in the heap here, so a
-page reads no more blocks than its tenant's: the platform's, written over
-time by many tenants, can only cost more.
+records a part of the table, as on a database with many tenants: without the
+gateway's index, the planner then weighs a bitmap scan of the tenant's
+records through the platform's tenant index
+(`ix_raw_import_records_tenant_composite`) against a scan of the whole
+table, as it would there.  Each tenant's records lie together in the heap
+here, so a bitmap scan reads no more blocks than its tenant's: on the
+platform, where many tenants write over time, it can only read more.
 """
 
 from __future__ import annotations
