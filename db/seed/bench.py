@@ -2,6 +2,10 @@
 
 Raw records go in through PostgreSQL COPY in bounded chunks, so memory stays
 flat however large N × M grows; flows are inserted in batches alongside.
+`load_bench_tenant` writes the rows through any connection and any row
+writer (the platform's own tables require more columns than Flowgate's
+migration: its tests pass a writer that adds them); `seed_bench` is it on
+Flowgate's migration, replacing the tenant's rows.
 """
 
 from __future__ import annotations
@@ -9,13 +13,15 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from itertools import islice
 from uuid import UUID
 
 import orjson
 from asyncpg import Connection
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.engine import create_admin_engine
@@ -23,6 +29,7 @@ from db.seed.cmdb import cmdb_record
 from db.seed.demo import BASE_TIME, seed_uuid
 from db.seed.rows import (
     TABLES_IN_INSERT_ORDER,
+    Row,
     Tenant,
     analyze,
     data_import_row,
@@ -35,7 +42,7 @@ from db.seed.rows import (
 from db.settings import DatabaseSettings
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
 
-__all__ = ["BENCH_TENANT", "seed_bench"]
+__all__ = ["BENCH_TENANT", "RowWriter", "load_bench_tenant", "seed_bench"]
 
 BENCH_TENANT = Tenant(
     UUID("be7c0000-0000-4000-8000-000000000001"),
@@ -43,8 +50,12 @@ BENCH_TENANT = Tenant(
 )
 _FLOWS_PER_BATCH = 1_000
 _RECORDS_PER_COPY = 20_000
-_RECORD_COLUMNS = ("data_import_id", "client_account_id", "engagement_id", "row_number", "raw_data")
+# The platform's raw_import_records.id has no default: IDs are made here, for either schema.
+_RECORD_COLUMNS = ("id", "data_import_id", "client_account_id", "engagement_id", "row_number", "raw_data")
 _BAR_WIDTH = 30
+
+RowWriter = Callable[[AsyncConnection, Table, list[Row]], Awaitable[None]]
+"""Writes rows into a table through a connection, as `db.seed.rows.insert_rows` does."""
 
 
 class _Progress:
@@ -76,7 +87,7 @@ def _import_id(number: int) -> UUID:
     return seed_uuid(f"bench/import/{number}")
 
 
-async def _insert_flows(connection: AsyncConnection, numbers: range, records: int) -> None:
+async def _insert_flows(connection: AsyncConnection, numbers: range, records: int, write: RowWriter) -> None:
     """Insert the master flow, cmdb import and discovery row of each flow in `numbers`."""
     masters, imports, discoveries = [], [], []
     for number in numbers:
@@ -122,9 +133,9 @@ async def _insert_flows(connection: AsyncConnection, numbers: range, records: in
                 **timestamps,
             )
         )
-    await insert_rows(connection, master_flows, masters)
-    await insert_rows(connection, data_imports, imports)
-    await insert_rows(connection, discovery_flows, discoveries)
+    await write(connection, master_flows, masters)
+    await write(connection, data_imports, imports)
+    await write(connection, discovery_flows, discoveries)
 
 
 def _record_tuples(rng: random.Random, numbers: range, records: int) -> Iterator[tuple[object, ...]]:
@@ -134,7 +145,7 @@ def _record_tuples(rng: random.Random, numbers: range, records: int) -> Iterator
         import_id = _import_id(number)
         for row_number in range(1, records + 1):
             raw_data = orjson.dumps(cmdb_record(rng, row_number)).decode()
-            yield import_id, client, engagement, row_number, raw_data
+            yield uuid.uuid4(), import_id, client, engagement, row_number, raw_data
 
 
 async def _copy_records(driver: Connection, schema: str, rows: Iterator[tuple[object, ...]], count: int, progress: _Progress) -> None:
@@ -145,37 +156,50 @@ async def _copy_records(driver: Connection, schema: str, rows: Iterator[tuple[ob
         progress.advance(size)
 
 
-async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) -> str:
-    """Replace `BENCH_TENANT`'s rows with `flows` discovery flows of `records` raw records each.
+async def load_bench_tenant(connection: AsyncConnection, schema: str, *, flows: int, records: int, write: RowWriter = insert_rows) -> None:
+    """Add `BENCH_TENANT`'s `flows` discovery flows of `records` raw records each to `schema`, in `connection`'s transaction.
 
-    Idempotent: one transaction deletes the tenant's rows, then inserts each
-    flow's master row, discovery row and cmdb import (`master_flow_id` agrees
-    with the bridge) and COPYs its records, numbered 1..`records`.  Flow and
-    import IDs and record contents are deterministic; record IDs and
-    `created_at` come from the database.  The tables are ANALYZEd after the
-    load.  Progress goes to stderr; returns a summary.  Raises ValueError when `flows` or `records` is negative.
+    `write` inserts each flow's master row, discovery row and cmdb import
+    (`master_flow_id` agrees with the bridge); the records go in by COPY,
+    numbered 1..`records` per import.  Flow and import IDs and record
+    contents are deterministic; record IDs are random.  Neither deletes nor
+    ANALYZEs.  Progress goes to stderr.  Raises ValueError when `flows` or
+    `records` is negative.
     """
     if flows < 0 or records < 0:
         raise ValueError("The number of flows and of records per flow must not be negative.")
     rng = random.Random("flowgate-bench")
     progress = _Progress(total=flows * records)
     progress.advance(0)
+    driver = (await connection.get_raw_connection()).driver_connection
+    try:
+        for first in range(0, flows, _FLOWS_PER_BATCH):
+            numbers = range(first, min(first + _FLOWS_PER_BATCH, flows))
+            await _insert_flows(connection, numbers, records, write)
+            rows = _record_tuples(rng, numbers, records)
+            await _copy_records(driver, schema, rows, len(numbers) * records, progress)
+    finally:
+        progress.finish()
+
+
+async def seed_bench(settings: DatabaseSettings, *, flows: int, records: int) -> str:
+    """Replace `BENCH_TENANT`'s rows in Flowgate's migration with `flows` discovery flows of `records` raw records each.
+
+    Idempotent: one transaction deletes the tenant's rows, then loads them
+    (`load_bench_tenant`).  The tables are ANALYZEd after the load.  Returns
+    a summary.  Raises ValueError when `flows` or `records` is negative.
+    """
+    started = time.perf_counter()
     engine = create_admin_engine(settings)
     try:
         async with engine.begin() as connection:
             await delete_tenants(connection, [BENCH_TENANT])
-            driver = (await connection.get_raw_connection()).driver_connection
-            for first in range(0, flows, _FLOWS_PER_BATCH):
-                numbers = range(first, min(first + _FLOWS_PER_BATCH, flows))
-                await _insert_flows(connection, numbers, records)
-                rows = _record_tuples(rng, numbers, records)
-                await _copy_records(driver, settings.schema_name, rows, len(numbers) * records, progress)
+            await load_bench_tenant(connection, settings.schema_name, flows=flows, records=records)
         async with engine.begin() as connection:
             await analyze(connection, settings.schema_name, TABLES_IN_INSERT_ORDER)
     finally:
         await engine.dispose()
-        progress.finish()
-    elapsed = time.perf_counter() - progress.started
+    elapsed = time.perf_counter() - started
     return (
         f"Seeded the bench tenant (client {BENCH_TENANT.client_account_id}, engagement "
         f"{BENCH_TENANT.engagement_id}) into schema {settings.schema_name!r}: {flows:,} master flows, "

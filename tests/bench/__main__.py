@@ -1,6 +1,6 @@
 """`make bench`: seed, serve, and measure the gateway against the raw-SQL limit.
 
-    python -m tests.bench [--flows 200] [--records 500] [--count 300] [--seconds 3]
+    python -m tests.bench [--flows 200] [--records 500] [--count 300] [--seconds 3] [--platform]
 
 First the plan of every headline statement is printed (EXPLAIN), and the
 bench stops unless each record page is an index scan on the page key.
@@ -27,6 +27,7 @@ from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.plans import Plan, check_record_pages, plans_of
+from tests.bench.platform_indexes import measure_platform_indexes
 from tests.bench.queries import first_flow_id, graphql_request
 from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
 
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=500)
     parser.add_argument("--count", type=int, default=300, help="timed requests per latency figure")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each throughput run")
+    parser.add_argument("--platform", action="store_true", help="then a record page on the platform's schema without and with its indexes")
     args = parser.parse_args()
 
     database = DatabaseSettings.from_env()
@@ -164,11 +166,12 @@ def main() -> None:
     log.parent.mkdir(exist_ok=True)
     scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers, log)) for workers in (1, 2)}
     print(f"Throughput of (c) at concurrency 16 by worker processes: {scaling} requests/s")
+    platform = {"platform_indexes": measure_platform_indexes()} if args.platform else {}
 
     out = ROOT / ".bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     serializable = {key: [asdict(row) for row in rows] for key, rows in results.items()}
-    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling}, indent=2))
+    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling, **platform}, indent=2))
     print(f"Results written to {out.relative_to(ROOT)}")
 
 

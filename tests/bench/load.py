@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import orjson
 
@@ -14,10 +16,12 @@ __all__ = [
     "Latency",
     "Sample",
     "generate_load",
+    "http_calls",
     "measure_latencies",
     "measure_throughput",
     "request_bytes",
     "stop_after",
+    "take_turns",
 ]
 
 
@@ -67,26 +71,39 @@ def _latency(samples: list[float], body: bytes) -> Latency:
     return Latency(statistics.median(samples) * 1000, quantiles[18] * 1000, body)
 
 
-async def measure_latencies(targets: list[tuple[int, bytes]], *, count: int, warmup: int = 30) -> list[Latency]:
-    """Latency at concurrency 1 of each (port, request), over one keep-alive connection each.
+async def take_turns(calls: Sequence[Callable[[], Awaitable[bytes]]], *, count: int, warmup: int = 30) -> list[Latency]:
+    """Latency of each call, one at a time, each with the last bytes it returned.
 
-    The targets take turns request by request, so a change in the machine's
-    load hits all of them alike and their ratios stay meaningful.
+    The calls take turns, `warmup` rounds untimed and then `count` timed, so
+    a change in the machine's load hits all of them alike and their ratios
+    stay meaningful.
     """
+    samples: list[list[float]] = [[] for _ in calls]
+    bodies = [b""] * len(calls)
+    for round_number in range(warmup + count):
+        for index, call in enumerate(calls):
+            started = time.perf_counter()
+            bodies[index] = await call()
+            if round_number >= warmup:
+                samples[index].append(time.perf_counter() - started)
+    return [_latency(series, body) for series, body in zip(samples, bodies, strict=True)]
+
+
+@asynccontextmanager
+async def http_calls(targets: list[tuple[int, bytes]]) -> AsyncIterator[list[Callable[[], Awaitable[bytes]]]]:
+    """For each (port, request), a call that sends the request over a keep-alive connection of its own and returns the body."""
     connections = [await _Connection.open(port) for port, _ in targets]
-    samples: list[list[float]] = [[] for _ in targets]
-    bodies = [b""] * len(targets)
     try:
-        for round_number in range(warmup + count):
-            for index, (connection, (_, request)) in enumerate(zip(connections, targets, strict=True)):
-                started = time.perf_counter()
-                bodies[index] = await connection.send(request)
-                if round_number >= warmup:
-                    samples[index].append(time.perf_counter() - started)
+        yield [partial(connection.send, request) for connection, (_, request) in zip(connections, targets, strict=True)]
     finally:
         for connection in connections:
             connection.close()
-    return [_latency(series, body) for series, body in zip(samples, bodies, strict=True)]
+
+
+async def measure_latencies(targets: list[tuple[int, bytes]], *, count: int, warmup: int = 30) -> list[Latency]:
+    """Latency at concurrency 1 of each (port, request), over one keep-alive connection each, taking turns (`take_turns`)."""
+    async with http_calls(targets) as calls:
+        return await take_turns(calls, count=count, warmup=warmup)
 
 
 @dataclass(frozen=True)

@@ -40,17 +40,28 @@ class Plan:
 
     reads: tuple[str, ...]
 
+    @classmethod
+    def of(cls, root: dict[str, Any]) -> Plan:
+        """The reads of an `EXPLAIN (FORMAT JSON)` plan's root node, in plan order.
+
+        A bitmap index scan names no relation: it reads the index of the heap scan above it.
+        """
+        return cls(tuple(_reads(root, heap=None)))
+
     @property
     def reads_records(self) -> bool:
         return any(" on raw_import_records" in read for read in self.reads)
 
 
-def _reads(node: dict[str, Any]) -> Iterator[str]:
-    if "Relation Name" in node:
+def _reads(node: dict[str, Any], *, heap: str | None) -> Iterator[str]:
+    kind = node["Node Type"]
+    relation = node.get("Relation Name") or (heap if kind == "Bitmap Index Scan" else None)
+    if relation is not None:
         index = f" using {node['Index Name']}" if "Index Name" in node else ""
-        yield f"{node['Node Type']}{index} on {node['Relation Name']}"
+        yield f"{kind}{index} on {relation}"
+    below = relation if kind == "Bitmap Heap Scan" else heap if kind in ("BitmapOr", "BitmapAnd") else None
     for child in node.get("Plans", ()):
-        yield from _reads(child)
+        yield from _reads(child, heap=below)
 
 
 class _ExplainingReader(Reader):
@@ -65,7 +76,7 @@ class _ExplainingReader(Reader):
         async with self.pool.acquire() as connection:
             explained = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *query.arguments(parameters))
         root = json.loads(explained)[0]["Plan"]
-        self.plans.append(Plan(tuple(_reads(root))))
+        self.plans.append(Plan.of(root))
         return await super().fetch(query, **parameters)
 
 

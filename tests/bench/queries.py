@@ -14,12 +14,21 @@ def graphql_request(token: str, query: str, variables: dict) -> bytes:
     return request_bytes("POST", "/graphql", headers=headers, body=body)
 
 
+async def graphql_data(port: int, token: str, query: str, variables: dict) -> dict:
+    """The `data` of one GraphQL POST to the server on `port`; raises unless it answers 200 without errors."""
+    connection = await _Connection.open(port)
+    try:
+        body = orjson.loads(await connection.send(graphql_request(token, query, variables)))
+    finally:
+        connection.close()
+    if "errors" in body:
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    return body["data"]
+
+
 async def first_flow_id(port: int, token: str) -> str:
     """The flow ID of the first master flow the token's tenant sees."""
-    connection = await _Connection.open(port)
-    body = await connection.send(graphql_request(token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))
-    connection.close()
-    return orjson.loads(body)["data"]["masterFlows"]["nodes"][0]["flowId"]
+    return (await graphql_data(port, token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))["masterFlows"]["nodes"][0]["flowId"]
 
 
 FLOW_DETAIL = """

@@ -21,3 +21,25 @@ def test_a_record_page_read_by_a_bitmap_heap_scan_stops_the_bench_naming_the_que
 
 def test_statements_that_read_no_records_are_not_checked():
     check_record_pages({"(c)": [Plan(("Seq Scan on crewai_flow_state_extensions",)), Plan(("Seq Scan on discovery_flows",))]})
+
+
+def test_the_bitmap_index_scans_under_a_bitmap_heap_scan_name_its_table_and_their_index():
+    explained = {
+        "Node Type": "Bitmap Heap Scan",
+        "Relation Name": "raw_import_records",
+        "Plans": [
+            {
+                "Node Type": "BitmapOr",
+                "Plans": [
+                    {"Node Type": "Bitmap Index Scan", "Index Name": "ix_raw_import_records_tenant_composite"},
+                    {"Node Type": "Bitmap Index Scan", "Index Name": "ix_raw_import_records_tenant_composite"},
+                ],
+            }
+        ],
+    }
+
+    assert Plan.of(explained).reads == (
+        "Bitmap Heap Scan on raw_import_records",
+        "Bitmap Index Scan using ix_raw_import_records_tenant_composite on raw_import_records",
+        "Bitmap Index Scan using ix_raw_import_records_tenant_composite on raw_import_records",
+    )
