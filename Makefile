@@ -55,9 +55,9 @@ lint: $(INSTALLED)
 	$(PY) -m ruff format --check graph db tests
 	$(PY) -m mypy
 
-## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit.
+## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit; PEERS=1 also against PostGraphile v4 and v5 (npm installs them into .cache/peers).
 bench: $(INSTALLED)
-	$(PY) -m tests.bench $(BENCH_ARGS)
+	$(PY) -m tests.bench $(if $(PEERS),--peers) $(BENCH_ARGS)
 
 ## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.
 soak: $(INSTALLED)

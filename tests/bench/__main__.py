@@ -24,6 +24,7 @@ from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
+from tests.bench.peers import compare_peers
 from tests.bench.queries import first_flow_id, graphql_request
 from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
 
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=500)
     parser.add_argument("--count", type=int, default=300, help="timed requests per latency figure")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each throughput run")
+    parser.add_argument("--peers", action="store_true", help="first serve PostGraphile v4 and v5 on the same data and compare (tests/bench/peers)")
     args = parser.parse_args()
 
     database = DatabaseSettings.from_env()
@@ -142,6 +144,7 @@ def main() -> None:
     gateway_command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
     limit_command = [PYTHON, "-m", "uvicorn", "tests.bench.raw_app:app", "--port", str(limit_port), *UVICORN_OPTIONS]
     with running(gateway_command, gateway_port, {"HOST": "127.0.0.1"}) as gateway, running(limit_command, limit_port):
+        peers = {"peers": compare_peers(database, gateway_port, limit_port, token, count=args.count, seconds=args.seconds)} if args.peers else {}
         results = asyncio.run(_run(args, gateway_port, limit_port, token))
         peak_rss = round(peak_rss_mb(gateway.pid), 1)
     print(f"\nGateway peak RSS (1 worker, after all runs): {peak_rss} MiB")
@@ -153,7 +156,7 @@ def main() -> None:
     out = ROOT / ".bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     serializable = {key: [asdict(row) for row in rows] for key, rows in results.items()}
-    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling}, indent=2))
+    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling, **peers}, indent=2))
     print(f"Results written to {out.relative_to(ROOT)}")
 
 
