@@ -66,7 +66,7 @@ def serving(database: DatabaseSettings, peers: tuple[Peer, ...] = PEERS) -> Iter
     """Install (if needed) and run each of `peers` on a free port until the block ends; each peer with its port.
 
     Each serves the tables of `database.schema_name`; its output goes to
-    `.bench/peer-<key>.log`.
+    `.bench/peer-<key>.log`, which a RuntimeError names when it does not start.
     """
     url = plain_url(database_url(database))
     logs = ROOT / ".bench"
@@ -78,6 +78,9 @@ def serving(database: DatabaseSettings, peers: tuple[Peer, ...] = PEERS) -> Iter
             port = free_port()
             log = logs / f"peer-{peer.key}.log"
             log.write_bytes(b"")
-            stack.enter_context(running(peer.command(folder, url, database.schema_name, port), port, {"NODE_ENV": "production"}, log=log))
+            try:
+                stack.enter_context(running(peer.command(folder, url, database.schema_name, port), port, {"NODE_ENV": "production"}, log=log))
+            except (RuntimeError, TimeoutError) as error:
+                raise RuntimeError(f"{peer.label} did not start ({error}); its output is in {log.relative_to(ROOT)}.") from None
             ports.append((peer, port))
         yield ports
