@@ -5,11 +5,15 @@ The gateway itself reads through `db.reader`, on read-only connections.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from db.embedded import embedded_database_url
 from db.settings import DatabaseSettings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["asyncpg_url", "create_admin_engine", "database_url", "plain_url"]
 
@@ -45,5 +49,11 @@ def _with_driver(url: str, drivername: str) -> str:
 
 
 def create_admin_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """A writable engine for migrations and seeding, schema mapped."""
+    """A writable engine for migrations and seeding, schema mapped.
+
+    SQLAlchemy's asyncio extension (and the ORM it brings) is imported here, not
+    at module level: the serving processes never need it.
+    """
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     return create_async_engine(asyncpg_url(database_url(settings)), pool_size=2).execution_options(schema_translate_map={None: settings.schema_name})

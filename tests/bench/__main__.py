@@ -2,6 +2,8 @@
 
     python -m tests.bench [--flows 200] [--records 500] [--count 300] [--seconds 3]
 
+First the plan of every headline statement is printed (EXPLAIN), and the
+bench stops unless each record page is an index scan on the page key.
 Both servers run under the same uvicorn (uvloop, httptools, one worker), and
 one load generator measures both in the same run; figures are reported as
 ratios gateway/limit, which hold up on a noisy shared machine where absolute
@@ -25,6 +27,7 @@ from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.peers import compare_peers
+from tests.bench.plans import Plan, check_record_pages, plans_of
 from tests.bench.queries import first_flow_id, graphql_request
 from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
 
@@ -86,6 +89,14 @@ def _print_table(title: str, rows: list[Row]) -> None:
         )
 
 
+def _print_plans(plans: dict[str, list[Plan]]) -> None:
+    print("\nPlans of the headline statements (EXPLAIN, as the gateway sends them)")
+    for name, statements in plans.items():
+        print(f"{name}:")
+        for plan in statements:
+            print(f"  {'; '.join(plan.reads)}")
+
+
 async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -> dict:
     flow_id = await first_flow_id(gateway, token)
     detail = lambda n: Scenario(  # noqa: E731
@@ -101,7 +112,11 @@ async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -
         "/page?" + urlencode({"flows": flows, "records": records}),
     )
     listing = Scenario("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}, "/list?flows=100")
-    headline = [await _measure(s, gateway, limit, token, args, load=True) for s in (detail(50), page(50, 10), listing)]
+    scenarios = (detail(50), page(50, 10), listing)
+    plans = await plans_of(Settings.from_env(), {s.name: (s.graphql, s.variables) for s in scenarios}, token)
+    _print_plans(plans)
+    check_record_pages(plans)
+    headline = [await _measure(s, gateway, limit, token, args, load=True) for s in scenarios]
     _print_table("Headline queries (latency at concurrency 1, throughput at concurrency 16)", headline)
     by_flows = [await _measure(page(n, 10), gateway, limit, token, args, load=False) for n in (10, 50, 100)]
     _print_table("Latency by flow page size", by_flows)

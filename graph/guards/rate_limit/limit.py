@@ -11,7 +11,6 @@ from typing import Any
 from db.tenancy import Tenant
 from graph.errors import ClientError
 from graph.guards.rate_limit.local import LocalWindows
-from graph.guards.rate_limit.shared import RedisWindows
 from graph.guards.rate_limit.window import Window, Windows
 from graph.settings import Settings
 
@@ -86,5 +85,7 @@ def rate_limit_for(settings: Settings) -> RateLimit | None:
         return None
     if settings.redis_url is None:
         return RateLimit(LocalWindows(points=points, seconds=seconds))
+    from graph.guards.rate_limit.shared import RedisWindows  # redis-py only where it is used: it weighs megabytes per worker
+
     windows = RedisWindows(settings.redis_url, points=points, seconds=seconds, prefix=settings.redis_key_prefix, timeout_ms=settings.redis_timeout_ms)
     return RateLimit(windows)
