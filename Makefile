@@ -56,9 +56,10 @@ lint: $(INSTALLED)
 	$(PY) -m mypy
 
 ## Seed the bench tenant, serve it, and measure the gateway against the raw-SQL limit.
+## PEERS=1: also against PostGraphile v4 and v5 (npm installs them into .cache/peers).
 ## PLATFORM=1: then a record page on the platform's schema at 100k and 1M records per tenant, without and with its indexes (about 4 minutes more).
 bench: $(INSTALLED)
-	$(PY) -m tests.bench $(if $(PLATFORM),--platform) $(BENCH_ARGS)
+	$(PY) -m tests.bench $(if $(PEERS),--peers) $(if $(PLATFORM),--platform) $(BENCH_ARGS)
 
 ## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.
 soak: $(INSTALLED)

@@ -26,6 +26,7 @@ from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
+from tests.bench.peers import compare_peers
 from tests.bench.plans import Plan, check_record_pages, plans_of
 from tests.bench.platform_indexes import measure_platform_indexes
 from tests.bench.queries import first_flow_id, graphql_request
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=500)
     parser.add_argument("--count", type=int, default=300, help="timed requests per latency figure")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each throughput run")
+    parser.add_argument("--peers", action="store_true", help="first serve PostGraphile v4 and v5 on the same data and compare (tests/bench/peers)")
     parser.add_argument("--platform", action="store_true", help="then a record page on the platform's schema without and with its indexes")
     args = parser.parse_args()
 
@@ -159,6 +161,7 @@ def main() -> None:
     gateway_command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
     limit_command = [PYTHON, "-m", "uvicorn", "tests.bench.raw_app:app", "--port", str(limit_port), *UVICORN_OPTIONS]
     with running(gateway_command, gateway_port, {"HOST": "127.0.0.1"}) as gateway, running(limit_command, limit_port):
+        peers = {"peers": compare_peers(database, gateway_port, limit_port, token, count=args.count, seconds=args.seconds)} if args.peers else {}
         results = asyncio.run(_run(args, gateway_port, limit_port, token))
         peak_rss = round(peak_rss_mb(gateway.pid), 1)
     print(f"\nGateway peak RSS (1 worker, after all runs): {peak_rss} MiB")
@@ -171,7 +174,7 @@ def main() -> None:
     out = ROOT / ".bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     serializable = {key: [asdict(row) for row in rows] for key, rows in results.items()}
-    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling, **platform}, indent=2))
+    out.write_text(json.dumps({**serializable, "peak_rss_mb": peak_rss, "throughput_by_workers": scaling, **peers, **platform}, indent=2))
     print(f"Results written to {out.relative_to(ROOT)}")
 
 

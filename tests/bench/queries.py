@@ -7,10 +7,10 @@ import orjson
 from tests.bench.load import _Connection, request_bytes
 
 
-def graphql_request(token: str, query: str, variables: dict) -> bytes:
-    """The bytes of a GraphQL POST with `token` as its bearer token."""
+def graphql_request(token: str | None, query: str, variables: dict) -> bytes:
+    """The bytes of a GraphQL POST with `token` as its bearer token (no Authorization header when None)."""
     body = orjson.dumps({"query": query, "variables": variables})
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     return request_bytes("POST", "/graphql", headers=headers, body=body)
 
 
