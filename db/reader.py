@@ -149,6 +149,10 @@ class Reader:
             max_size=settings.pool_size,
             timeout=settings.connect_timeout_ms / 1000,
             reset=_keep_session,
+            # No idle timer: asyncpg arms one at every release and cancels it at the next acquire,
+            # two timer operations per statement, to close connections idle for minutes, which
+            # the gateway's small pool can keep.
+            max_inactive_connection_lifetime=0,
             **_pool_options(settings),
         )
         await pool
