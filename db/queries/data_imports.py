@@ -8,6 +8,7 @@ traps 1 and 2).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from uuid import UUID
 
 from asyncpg import Record
@@ -18,10 +19,11 @@ from db.reader import CompiledQuery, Reader
 from db.tables import data_imports as t
 from db.tenancy import Tenant, belongs_to
 
-__all__ = ["data_imports_by_ids"]
+__all__ = ["COLUMNS", "data_imports_by_ids"]
 
-_BY_IDS = CompiledQuery(
-    select(
+COLUMNS = {
+    column.name: column
+    for column in (
         t.c.id,
         t.c.import_name,
         t.c.import_type,
@@ -40,10 +42,18 @@ _BY_IDS = CompiledQuery(
         t.c.created_at,
         t.c.completed_at,
         t.c.updated_at,
-    ).where(belongs_to(t), t.c.id == any_(bindparam("import_ids", type_=UUIDS)))
-)
+    )
+}
+"""What a query may read of a data import, by name."""
 
 
-async def data_imports_by_ids(reader: Reader, *, tenant: Tenant, import_ids: Sequence[UUID]) -> Sequence[Record]:
-    """The tenant's imports whose `id` is in `import_ids`, in no particular order."""
-    return await reader.fetch(_BY_IDS, **tenant.columns(), import_ids=list(import_ids))
+@lru_cache(maxsize=64)
+def _by_ids(columns: frozenset[str]) -> CompiledQuery:
+    return CompiledQuery(
+        select(*(COLUMNS[name] for name in sorted(columns | {"id"}))).where(belongs_to(t), t.c.id == any_(bindparam("import_ids", type_=UUIDS)))
+    )
+
+
+async def data_imports_by_ids(reader: Reader, *, tenant: Tenant, import_ids: Sequence[UUID], columns: frozenset[str]) -> Sequence[Record]:
+    """The tenant's imports whose `id` is in `import_ids`, in no particular order: their `id` and `columns` (of `COLUMNS`)."""
+    return await reader.fetch(_by_ids(columns), **tenant.columns(), import_ids=list(import_ids))

@@ -5,9 +5,13 @@
 
 A field comes from a column (its name), from an `Enumerated` column (the
 field gets the enum member, `<field>_raw` the value as stored), or from a
-function of the row (a derivation).
+function of some columns (`Derived`).
 
-A page builds hundreds of objects, so each mapping is compiled, on first use,
+A type may read only the columns its query selects (`columns_for`), and
+build its objects from such rows (`builder`): a field whose columns were not
+read is not set, and is never read, as it was not selected.
+
+A page builds hundreds of objects, so each builder is compiled, on first use,
 into one function that reads the columns and sets the object's attributes
 in one dictionary, without the dataclass's `__init__` (which costs as much
 again as reading the row).
@@ -16,16 +20,19 @@ again as reading the row).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
+from strawberry.utils.str_converters import to_camel_case
+
 from graph.schema.types.enums import from_raw
 
-__all__ = ["Enumerated", "RowMapping"]
+__all__ = ["Derived", "Enumerated", "RowMapping"]
 
 T = TypeVar("T")
+Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -43,26 +50,62 @@ class Enumerated:
         return None if raw is None and self.optional else from_raw(self.enum, raw)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A field computed by `derive(row)` from `columns`."""
+
+    derive: Callable[[Row], Any]
+    columns: tuple[str, ...]
+
+
+Source = str | Enumerated | Derived
+
+
+def _columns(source: Source) -> tuple[str, ...]:
+    if isinstance(source, str):
+        return (source,)
+    return (source.column,) if isinstance(source, Enumerated) else source.columns
+
+
 class RowMapping:
     """The attributes a type's objects get from a row (see the module docstring)."""
 
-    def __init__(self, **fields: str | Enumerated | Callable[[Mapping[str, Any]], Any]) -> None:
+    def __init__(self, **fields: Source) -> None:
         self._fields = fields
-        self._build: Callable[[Mapping[str, Any]], Any] | None = None
+        self._builders: dict[frozenset[str] | None, Callable[[Row], Any]] = {}
 
-    def instance(self, cls: type[T], row: Mapping[str, Any]) -> T:
-        """An object of `cls` (a dataclass whose fields are the mapping's) holding `row`'s values."""
-        build = self._build
+    def instance(self, cls: type[T], row: Row) -> T:
+        """An object of `cls` (a dataclass whose init fields are the mapping's) holding every field of `row`."""
+        build = self._builders.get(None)
         if build is None:
-            build = self._build = self._compile(cls)
+            build = self._builders[None] = self._compile(cls, self._fields)
         obj: T = build(row)
         return obj
 
-    def _compile(self, cls: type) -> Callable[[Mapping[str, Any]], Any]:
-        """`row -> cls object`, as generated source: a dict literal of the fields, set as the object's `__dict__`."""
+    def builder(self, cls: type[T], columns: frozenset[str]) -> Callable[[Row], T]:
+        """`row -> cls object` for rows holding `columns`: the fields those columns give, the others unset."""
+        build = self._builders.get(columns)
+        if build is None:
+            fields = {name: source for name, source in self._fields.items() if columns.issuperset(_columns(source))}
+            build = self._builders[columns] = self._compile(cls, fields)
+        return build
+
+    def columns_for(self, graphql_fields: Iterable[str], reads: Mapping[str, tuple[str, ...]] = {}) -> frozenset[str]:
+        """The columns that GraphQL fields of the type need: a mapped field's own, and for a resolver field, those of the attributes `reads` names."""
+        by_field = {to_camel_case(name): name for name in self._fields} | {
+            to_camel_case(f"{name}_raw"): name for name, source in self._fields.items() if isinstance(source, Enumerated)
+        }
+        attributes = [by_field[name] for name in graphql_fields if name in by_field]
+        attributes += [attribute for name in graphql_fields for attribute in reads.get(name, ())]
+        return frozenset(column for attribute in attributes for column in _columns(self._fields[attribute]))
+
+    def _compile(self, cls: type, fields: Mapping[str, Source]) -> Callable[[Row], Any]:
+        """`row -> cls object`, as generated source: a dict literal of `fields`, set as the object's `__dict__`."""
+        if fields is self._fields:
+            self._check_covers(cls)
         given: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
         items: list[str] = []
-        for index, (name, source) in enumerate(self._fields.items()):
+        for index, (name, source) in enumerate(fields.items()):
             if isinstance(source, str):
                 items.append(f"{name!r}: row[{source!r}]")
             elif isinstance(source, Enumerated):
@@ -70,13 +113,15 @@ class RowMapping:
                 items.append(f"{name!r}: _enum{index}(row[{source.column!r}])")
                 items.append(f"{name + '_raw'!r}: row[{source.column!r}]")
             else:
-                given[f"_derive{index}"] = source
+                given[f"_derive{index}"] = source.derive
                 items.append(f"{name!r}: _derive{index}(row)")
-        declared = {field.name for field in dataclasses.fields(cls) if field.init}  # resolver fields are not set
-        set_here = {name for name in self._fields} | {f"{name}_raw" for name, source in self._fields.items() if isinstance(source, Enumerated)}
-        if declared != set_here:
-            raise TypeError(f"{cls.__name__}'s fields {sorted(declared ^ set_here)} are not exactly the mapping's.")
-        source_code = "def build(row):\n    obj = _new(_cls)\n    obj.__dict__ = {" + ", ".join(items) + "}\n    return obj\n"
-        exec(compile(source_code, f"<row mapping of {cls.__name__}>", "exec"), given)  # noqa: S102 - names and columns come from code
-        build: Callable[[Mapping[str, Any]], Any] = given["build"]
+        code = "def build(row):\n    obj = _new(_cls)\n    obj.__dict__ = {" + ", ".join(items) + "}\n    return obj\n"
+        exec(compile(code, f"<row mapping of {cls.__name__}>", "exec"), given)  # noqa: S102 - names and columns come from code
+        build: Callable[[Row], Any] = given["build"]
         return build
+
+    def _check_covers(self, cls: type) -> None:
+        declared = {field.name for field in dataclasses.fields(cls) if field.init}  # resolver fields are not set
+        mapped = set(self._fields) | {f"{name}_raw" for name, source in self._fields.items() if isinstance(source, Enumerated)}
+        if declared != mapped:
+            raise TypeError(f"{cls.__name__}'s fields {sorted(declared ^ mapped)} are not exactly the mapping's.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -17,7 +17,7 @@ from graph.execution.selection import Selection
 from graph.schema.batching import batched
 from graph.schema.child_connections import ChildConnection
 from graph.schema.pagination import Connection, Window, check_page_size
-from graph.schema.rows import Enumerated, RowMapping
+from graph.schema.rows import Derived, Enumerated, RowMapping
 from graph.schema.types.enums import ImportStatus, ImportType
 from graph.schema.types.field_mapping import FieldMapping, FieldMappingFilter, FieldMappingSummary
 from graph.schema.types.raw_record import RawImportRecord, RawImportRecordFilter
@@ -115,7 +115,7 @@ _DATA_IMPORT_ROW = RowMapping(
     started_at="started_at",
     created_at="created_at",
     completed_at="completed_at",
-    updated_at=lambda row: row["updated_at"] or row["created_at"],  # the platform sets it on update only
+    updated_at=Derived(lambda row: row["updated_at"] or row["created_at"], ("updated_at", "created_at")),  # set on update only
 )
 
 
@@ -145,8 +145,14 @@ class DataImport:
     )
 
     @classmethod
-    def from_row(cls, row: Record) -> DataImport:
-        return _DATA_IMPORT_ROW.instance(cls, row)
+    def columns_for(cls, fields: frozenset[str]) -> frozenset[str]:
+        """The columns (`db.queries.data_imports.COLUMNS`) that selecting `fields` of an import reads."""
+        return _DATA_IMPORT_ROW.columns_for(fields, _RESOLVERS_READ)
+
+    @classmethod
+    def builder(cls, columns: frozenset[str]) -> Callable[[Record], DataImport]:
+        """Imports from rows holding `columns`."""
+        return _DATA_IMPORT_ROW.builder(cls, columns)
 
     @batched(
         _record_pages,
@@ -174,3 +180,7 @@ class DataImport:
 
     @batched(_mapping_summaries, description="How many of the import's field mappings are in each status.")
     async def field_mapping_summary(self, info: strawberry.Info) -> FieldMappingSummary: ...
+
+
+_RESOLVERS_READ = {name: ("_id",) for name in ("rawRecords", "fieldMappings", "fieldMappingSummary")}
+"""The attributes each resolver field of an import reads: its ID, which keys its pages."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -10,16 +10,16 @@ from uuid import UUID
 import strawberry
 from asyncpg import Record
 from strawberry.scalars import JSON
-from strawberry.utils.str_converters import to_camel_case
 
 from db.queries.discovery_findings import ASSET_CONFLICTS, CLEANSING_RECOMMENDATIONS
-from db.queries.discovery_flows import PHASE_COLUMNS, STATE_COLUMNS
+from db.queries.discovery_flows import PHASE_COLUMNS
 from graph.execution.selection import Selection
+from graph.loaders.data_imports import ImportKey
 from graph.schema.batching import batched
 from graph.schema.child_connections import ChildConnection
 from graph.schema.json_redaction import without_ids
 from graph.schema.pagination import Connection
-from graph.schema.rows import Enumerated, RowMapping
+from graph.schema.rows import Derived, Enumerated, RowMapping
 from graph.schema.types.data_import import DataImport
 from graph.schema.types.enums import DiscoveryFlowStatus, DiscoveryPhase
 from graph.schema.types.findings import AssetConflict, AssetConflictFilter, CleansingRecommendation, CleansingRecommendationFilter
@@ -36,11 +36,13 @@ _PHASES = [(DiscoveryPhase(column.removesuffix("_completed")), column) for colum
 
 
 async def _imports(flows: Sequence[DiscoveryFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DataImport | None]:
-    """`DiscoveryFlow.dataImport` for many discovery flows at once (see graph.schema.batching)."""
+    """`DiscoveryFlow.dataImport` for many discovery flows at once (see graph.schema.batching), reading only the columns selected."""
+    columns = DataImport.columns_for(selection.names())
     import_ids = [flow._data_import_id for flow in flows]
-    rows = await context.loaders.data_import_by_id.load_many([i for i in import_ids if i is not None])
+    rows = await context.loaders.data_import_by_id.load_many([ImportKey(i, columns) for i in import_ids if i is not None])
     by_id = {row["id"]: row for row in rows if row}
-    return [DataImport.from_row(by_id[i]) if i in by_id else None for i in import_ids]
+    build = DataImport.builder(columns)
+    return [build(by_id[i]) if i in by_id else None for i in import_ids]
 
 
 @strawberry.type(description="Whether one phase of a discovery flow has completed.")
@@ -59,9 +61,9 @@ def _next_phase(root: DiscoveryFlow) -> DiscoveryPhase | None:
     return next((phase for (phase, _), done in zip(_PHASES, root._phases_completed, strict=True) if not done), None)
 
 
-def _state(column: str) -> Callable[[Mapping[str, Any]], Any]:
-    """A JSON state column of the row without its IDs (graph.schema.json_redaction); absent when it was not read, as not selected."""
-    return lambda row: without_ids(row.get(column))
+def _state(column: str) -> Derived:
+    """A JSON state column of the row without its IDs (graph.schema.json_redaction)."""
+    return Derived(lambda row: without_ids(row[column]), (column,))
 
 
 _CLEANSING = ChildConnection(
@@ -91,7 +93,7 @@ _DISCOVERY_FLOW_ROW = RowMapping(
     status=Enumerated(DiscoveryFlowStatus, "status"),
     current_phase="current_phase",
     progress_percentage="progress_percentage",
-    _phases_completed=lambda row: tuple(row[column] for _, column in _PHASES),
+    _phases_completed=Derived(lambda row: tuple(row[column] for column in PHASE_COLUMNS), PHASE_COLUMNS),
     assessment_ready="assessment_ready",
     error_message="error_message",
     error_phase="error_phase",
@@ -132,13 +134,14 @@ class DiscoveryFlow:
     error_details: JSON | None = strawberry.field(description=f"The details of the flow's failure, if it failed, {_REDACTED}")
 
     @classmethod
-    def from_row(cls, row: Record) -> DiscoveryFlow:
-        return _DISCOVERY_FLOW_ROW.instance(cls, row)
+    def columns_for(cls, fields: frozenset[str]) -> frozenset[str]:
+        """The columns (`db.queries.discovery_flows.COLUMNS`) that selecting `fields` of a discovery flow reads."""
+        return _DISCOVERY_FLOW_ROW.columns_for(fields, _RESOLVERS_READ)
 
-    @staticmethod
-    def wants_state(fields: frozenset[str]) -> bool:
-        """Whether selecting `fields` of a discovery flow needs its JSON state read."""
-        return not fields.isdisjoint(_STATE_FIELDS)
+    @classmethod
+    def builder(cls, columns: frozenset[str]) -> Callable[[Record], DiscoveryFlow]:
+        """Discovery flows from rows holding `columns`."""
+        return _DISCOVERY_FLOW_ROW.builder(cls, columns)
 
     @batched(_imports, description="The import this discovery flow links to; null when it links none.")
     async def data_import(self, info: strawberry.Info) -> DataImport | None: ...
@@ -162,4 +165,11 @@ class DiscoveryFlow:
     ) -> Connection[AssetConflict]: ...
 
 
-_STATE_FIELDS = frozenset(to_camel_case(column) for column in STATE_COLUMNS)
+_RESOLVERS_READ = {
+    "phases": ("_phases_completed",),
+    "nextPhase": ("_phases_completed",),
+    "dataImport": ("_data_import_id",),
+    "cleansingRecommendations": ("_flow_id",),
+    "assetConflicts": ("_id",),
+}
+"""The attributes each resolver field of a discovery flow reads."""

@@ -10,7 +10,7 @@ from asyncpg import Record
 from strawberry.scalars import JSON
 
 from graph.schema.json_redaction import is_uuid
-from graph.schema.rows import Enumerated, RowMapping
+from graph.schema.rows import Derived, Enumerated, RowMapping
 from graph.schema.types.enums import FieldMappingStatus
 
 __all__ = ["FieldMapping", "FieldMappingFilter", "FieldMappingSummary"]
@@ -24,7 +24,7 @@ _FIELD_MAPPING_ROW = RowMapping(
     confidence_score="confidence_score",
     status=Enumerated(FieldMappingStatus, "status"),
     suggested_by="suggested_by",
-    approved_by=lambda row: None if is_uuid(row["approved_by"]) else row["approved_by"],
+    approved_by=Derived(lambda row: None if is_uuid(row["approved_by"]) else row["approved_by"], ("approved_by",)),
     approved_at="approved_at",
     transformation_rules="transformation_rules",
     field_type="field_type",

@@ -10,7 +10,7 @@ from asyncpg import Record
 from strawberry.scalars import JSON
 
 from graph.schema.json_redaction import without_ids
-from graph.schema.rows import Enumerated, RowMapping
+from graph.schema.rows import Derived, Enumerated, RowMapping
 from graph.schema.types.enums import (
     AssetConflictStatus,
     AssetConflictType,
@@ -80,11 +80,11 @@ _CONFLICT_ROW = RowMapping(
     _at="_at",
     conflict_type=Enumerated(AssetConflictType, "conflict_type"),
     conflict_key="conflict_key",
-    existing_asset=lambda row: without_ids(row["existing_asset_snapshot"]),
-    new_asset=lambda row: without_ids(row["new_asset_data"]),
+    existing_asset=Derived(lambda row: without_ids(row["existing_asset_snapshot"]), ("existing_asset_snapshot",)),
+    new_asset=Derived(lambda row: without_ids(row["new_asset_data"]), ("new_asset_data",)),
     status=Enumerated(AssetConflictStatus, "resolution_status"),
     resolution_action=Enumerated(ConflictResolutionAction, "resolution_action", optional=True),
-    merge_field_selections=lambda row: without_ids(row["merge_field_selections"]),
+    merge_field_selections=Derived(lambda row: without_ids(row["merge_field_selections"]), ("merge_field_selections",)),
     resolved_at="resolved_at",
     resolution_notes="resolution_notes",
     created_at="created_at",

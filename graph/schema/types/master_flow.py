@@ -25,10 +25,11 @@ __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrder
 
 
 async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DiscoveryFlow | None]:
-    """`MasterFlow.discovery` for many flows at once (see graph.schema.batching); its JSON state only when selected."""
-    with_state = DiscoveryFlow.wants_state(selection.names())
-    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([DiscoveryKey(flow.flow_id, with_state) for flow in flows])
-    return [DiscoveryFlow.from_row(row) if row else None for row in rows]
+    """`MasterFlow.discovery` for many flows at once (see graph.schema.batching), reading only the columns selected."""
+    columns = DiscoveryFlow.columns_for(selection.names())
+    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([DiscoveryKey(flow.flow_id, columns) for flow in flows])
+    build = DiscoveryFlow.builder(columns)
+    return [build(row) if row else None for row in rows]
 
 
 async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[MasterFlow | None]:

@@ -1,0 +1,85 @@
+"""A discovery flow or data import is read with the columns its selected fields need, and no others."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import asyncpg
+import pytest
+
+from db.reader import CompiledQuery, Reader
+from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row
+from db.tables import data_imports, discovery_flows, master_flows
+from tests.conftest import GraphQLClient, client_for
+
+
+class _RecordingReader(Reader):
+    """A reader that keeps the SQL of every statement it runs."""
+
+    def __init__(self, reader: Reader) -> None:
+        super().__init__(reader.pool, schema=reader.schema, acquire_timeout=reader.acquire_timeout, transaction=reader.transaction, observers=())
+        self.statements: list[str] = []
+
+    async def fetch(self, query: CompiledQuery, **parameters: Any) -> Sequence[asyncpg.Record]:
+        self.statements.append(query.sql(self.schema))
+        return await super().fetch(query, **parameters)
+
+
+@pytest.fixture
+async def recording(settings, reader) -> AsyncIterator[tuple[GraphQLClient, _RecordingReader]]:
+    recorder = _RecordingReader(reader)
+    async with client_for(settings, recorder) as http:
+        yield GraphQLClient(http, settings), recorder
+
+
+async def _flow(db, tenant) -> str:
+    flow, imported = master_flow_row(tenant), data_import_row(tenant, import_name="CMDB export")
+    await db.insert(master_flows, [flow])
+    await db.insert(data_imports, [imported])
+    await db.insert(discovery_flows, [discovery_flow_row(tenant, master_flow_id=flow["flow_id"], data_import_id=imported["id"], status="running")])
+    return str(flow["flow_id"])
+
+
+def _columns_read(statement: str, table: str) -> set[str]:
+    """The columns of `table` a statement reads, from its SQL."""
+    return set(re.findall(rf"\b{table}\.(\w+)", statement))
+
+
+async def test_a_discovery_flow_selected_for_its_status_reads_no_state_names_or_timestamps(db, tenant, recording):
+    client, recorder = recording
+    flow_id = await _flow(db, tenant)
+
+    data = await client.data("query ($id: UUID!) { masterFlow(flowId: $id) { discovery { status } } }", tenant, {"id": flow_id})
+
+    (statement,) = [sql for sql in recorder.statements if ".discovery_flows" in sql]
+    assert data == {"masterFlow": {"discovery": {"status": "RUNNING"}}}
+    # The tenant columns filter, the links and the ordering keys pick the row; only `status` is read for its fields.
+    assert _columns_read(statement, "discovery_flows") == {"client_account_id", "engagement_id", "flow_id", "master_flow_id", "id", "created_at", "status"}
+
+
+async def test_phases_read_the_phase_flags_and_data_import_the_link(db, tenant, recording):
+    client, recorder = recording
+    flow_id = await _flow(db, tenant)
+
+    query = "query ($id: UUID!) { masterFlow(flowId: $id) { discovery { phases { completed } dataImport { name } } } }"
+    data = await client.data(query, tenant, {"id": flow_id})
+
+    discovery_sql = next(sql for sql in recorder.statements if ".discovery_flows" in sql)
+    import_sql = next(sql for sql in recorder.statements if ".data_imports" in sql)
+    assert data["masterFlow"]["discovery"]["dataImport"] == {"name": "CMDB export"}
+    assert {"data_import_completed", "asset_inventory_completed", "data_import_id"} <= _columns_read(discovery_sql, "discovery_flows")
+    assert "status" not in _columns_read(discovery_sql, "discovery_flows")
+    assert _columns_read(import_sql, "data_imports") == {"client_account_id", "engagement_id", "id", "import_name"}
+
+
+async def test_the_same_flow_asked_twice_with_other_fields_gets_both(db, tenant, recording):
+    client, _ = recording
+    flow_id = await _flow(db, tenant)
+
+    query = "query ($id: UUID!) { masterFlow(flowId: $id) { a: discovery { status } b: discovery { currentPhase name } } }"
+    data = await client.data(query, tenant, {"id": flow_id})
+
+    assert data["masterFlow"]["a"] == {"status": "RUNNING"}
+    assert set(data["masterFlow"]["b"]) == {"currentPhase", "name"}
