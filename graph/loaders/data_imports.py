@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 from uuid import UUID
 
 from asyncpg import Record
@@ -11,26 +10,18 @@ from asyncpg import Record
 from db.queries.data_imports import data_imports_by_ids
 from db.queries.raw_records import RecordPageKey, count_raw_records, raw_record_pages
 from graph.loaders.base import TenantLoader
+from graph.loaders.columns import RowByIdLoader
 
-__all__ = ["DataImportByIdLoader", "ImportKey", "RawRecordCountByPageKeyLoader", "RawRecordsByPageKeyLoader"]
-
-
-class ImportKey(NamedTuple):
-    """A `data_imports.id`, and the columns of the import wanted (`db.queries.data_imports.COLUMNS`)."""
-
-    import_id: UUID
-    columns: frozenset[str]
+__all__ = ["DataImportByIdLoader", "RawRecordCountByPageKeyLoader", "RawRecordsByPageKeyLoader"]
 
 
-class DataImportByIdLoader(TenantLoader[ImportKey, Record | None]):
-    """The tenant's data import of each key's `data_imports.id`, or None; one statement per batch, with the columns any key wants."""
+class DataImportByIdLoader(RowByIdLoader):
+    """The tenant's data import of each `data_imports.id`, or None, with the columns asked for (`db.queries.data_imports.COLUMNS`)."""
 
-    async def batch_load_fn(self, keys: Sequence[ImportKey]) -> list[Record | None]:
-        import_ids = list(dict.fromkeys(key.import_id for key in keys))
-        columns = frozenset().union(*(key.columns for key in keys))
-        rows = await self.run(data_imports_by_ids, import_ids=import_ids, columns=columns)
-        by_id = {row["id"]: row for row in rows}
-        return [by_id.get(key.import_id) for key in keys]
+    id_column = "id"
+
+    async def fetch(self, ids: list[UUID], columns: frozenset[str]) -> Sequence[Record]:
+        return await self.run(data_imports_by_ids, import_ids=ids, columns=columns)
 
 
 class RawRecordsByPageKeyLoader(TenantLoader[RecordPageKey, list[Record]]):

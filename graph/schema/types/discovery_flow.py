@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from db.queries.discovery_findings import ASSET_CONFLICTS, CLEANSING_RECOMMENDATIONS
 from db.queries.discovery_flows import PHASE_COLUMNS
 from graph.execution.selection import Selection
-from graph.loaders.data_imports import ImportKey
+from graph.loaders.columns import ColumnsKey
 from graph.schema.batching import batched
 from graph.schema.child_connections import ChildConnection
 from graph.schema.json_redaction import without_ids
@@ -39,7 +39,7 @@ async def _imports(flows: Sequence[DiscoveryFlow], context: Context, arguments: 
     """`DiscoveryFlow.dataImport` for many discovery flows at once (see graph.schema.batching), reading only the columns selected."""
     columns = DataImport.columns_for(selection.names())
     import_ids = [flow._data_import_id for flow in flows]
-    rows = await context.loaders.data_import_by_id.load_many([ImportKey(i, columns) for i in import_ids if i is not None])
+    rows = await context.loaders.data_import_by_id.load_many([ColumnsKey(i, columns) for i in import_ids if i is not None])
     by_id = {row["id"]: row for row in rows if row}
     build = DataImport.builder(columns)
     return [build(by_id[i]) if i in by_id else None for i in import_ids]

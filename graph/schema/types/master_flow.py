@@ -12,7 +12,7 @@ import strawberry
 from asyncpg import Record
 
 from graph.execution.selection import Selection
-from graph.loaders.discovery_flows import DiscoveryKey
+from graph.loaders.columns import ColumnsKey
 from graph.schema.batching import batched
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.discovery_flow import DiscoveryFlow
@@ -27,7 +27,7 @@ __all__ = ["MasterFlow", "MasterFlowFilter", "MasterFlowOrder", "MasterFlowOrder
 async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[DiscoveryFlow | None]:
     """`MasterFlow.discovery` for many flows at once (see graph.schema.batching), reading only the columns selected."""
     columns = DiscoveryFlow.columns_for(selection.names())
-    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([DiscoveryKey(flow.flow_id, columns) for flow in flows])
+    rows = await context.loaders.discovery_flow_by_master_flow_id.load_many([ColumnsKey(flow.flow_id, columns) for flow in flows])
     build = DiscoveryFlow.builder(columns)
     return [build(row) if row else None for row in rows]
 
