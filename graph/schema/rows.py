@@ -73,6 +73,7 @@ class RowMapping:
     def __init__(self, **fields: Source) -> None:
         self._fields = fields
         self._builders: dict[frozenset[str] | None, Callable[[Row], Any]] = {}
+        self._checked: type | None = None
 
     def instance(self, cls: type[T], row: Row) -> T:
         """An object of `cls` (a dataclass whose init fields are the mapping's) holding every field of `row`."""
@@ -101,8 +102,9 @@ class RowMapping:
 
     def _compile(self, cls: type, fields: Mapping[str, Source]) -> Callable[[Row], Any]:
         """`row -> cls object`, as generated source: a dict literal of `fields`, set as the object's `__dict__`."""
-        if fields is self._fields:
+        if self._checked is not cls:
             self._check_covers(cls)
+            self._checked = cls
         given: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
         items: list[str] = []
         for index, (name, source) in enumerate(fields.items()):

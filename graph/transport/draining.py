@@ -19,15 +19,11 @@ import asyncio
 import contextvars
 import logging
 import signal
-from collections.abc import Callable
 from types import FrameType
-from typing import Any
 
 __all__ = ["Drain"]
 
 log = logging.getLogger("flowgate.draining")
-
-_Handler = Callable[[int, FrameType | None], Any]
 
 
 class Drain:

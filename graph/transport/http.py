@@ -154,7 +154,7 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         """The response to `request`; an unexpected exception is logged under the request id and masked."""
-        if self._wants_graphiql(request) and self.graphiql is not None:
+        if self.graphiql is not None and self._wants_graphiql(request):
             return self.graphiql.response()
         media_type = _negotiate(request.headers.get("accept"))
         request_id = uuid.uuid4().hex
