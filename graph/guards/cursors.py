@@ -17,6 +17,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -88,7 +89,12 @@ class CursorCodec:
 
     def seal(self, internal_id: UUID) -> str:
         """`internal_id` as a position value that shows nothing of it, for this tenant only."""
-        return _b64encode(self._keys.seal.update(internal_id.bytes))
+        return self.seal_many([internal_id])[0]
+
+    def seal_many(self, internal_ids: Sequence[UUID]) -> list[str]:
+        """`seal` of each ID, in one call of the block cipher for them all (a page seals hundreds)."""
+        sealed = self._keys.seal.update(b"".join([internal_id.bytes for internal_id in internal_ids]))
+        return [_b64encode(sealed[start : start + 16]) for start in range(0, len(sealed), 16)]
 
     def unseal(self, sealed: Any) -> UUID:
         """The ID `seal` made `sealed` from; raises BadUserInput unless it is a sealed ID."""
@@ -101,8 +107,22 @@ class CursorCodec:
         return UUID(bytes=self._keys.unseal.update(block))
 
     def encode(self, kind: str, ordering: str, *position: Any) -> str:
-        payload = orjson.dumps([kind, ordering, *position])
-        return f"{_b64encode(payload)}.{_b64encode(self._mac(payload))}"
+        return self.encode_many(kind, ordering, [position])[0]
+
+    def encode_many(self, kind: str, ordering: str, positions: Iterable[Sequence[Any]]) -> list[str]:
+        """The cursor of each position, of one list and ordering (`encode` of each, with less work per cursor)."""
+        mac, dumps = self._mac, orjson.dumps
+        cursors = []
+        for position in positions:
+            # Each payload is dropped before the next is made: orjson's buffers, kept alive by
+            # the hundred, make every further `dumps` several times slower.
+            payload = dumps([kind, ordering, *position])
+            cursors.append(f"{_b64encode(payload)}.{_b64encode(mac(payload))}")
+        return cursors
+
+    def encode_sealing(self, kind: str, ordering: str, leads: Sequence[Any], internal_ids: Sequence[UUID]) -> list[str]:
+        """The cursors of the positions `(leads[i], internal_ids[i] sealed)`, of one list and ordering."""
+        return self.encode_many(kind, ordering, zip(leads, self.seal_many(internal_ids), strict=True))
 
     def decode(self, cursor: str, kind: str, ordering: str) -> list[Any]:
         """The position `cursor` holds; raises BadUserInput unless it is one of ours for this list."""

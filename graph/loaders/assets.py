@@ -16,7 +16,7 @@ __all__ = ["AssetByRecordLoader"]
 class AssetByRecordLoader(TenantLoader[UUID, Record | None]):
     """The tenant's asset each raw record became, or None."""
 
-    async def batch_load_fn(self, record_ids: Sequence[UUID]) -> list[Record | None]:
+    async def load_batch(self, record_ids: Sequence[UUID]) -> list[Record | None]:
         rows = await self.run(assets_by_record_ids, record_ids=record_ids)
         by_record = {row["record_id"]: row for row in rows}
         return [by_record.get(record_id) for record_id in record_ids]

@@ -28,14 +28,14 @@ class _OfList(TenantLoader[K, V]):
 class _PagesLoader(_OfList[ChildPageKey, list[Record]]):
     """Each page of one list, all pages of a batch in one statement."""
 
-    async def batch_load_fn(self, keys: Sequence[ChildPageKey]) -> list[list[Record]]:
+    async def load_batch(self, keys: Sequence[ChildPageKey]) -> list[list[Record]]:
         return await self.run(child_pages, rows=self.rows, keys=keys)
 
 
 class _CountLoader(_OfList[ChildPageKey, int]):
     """How many rows of one list each key's parent and filters match, in one statement."""
 
-    async def batch_load_fn(self, keys: Sequence[ChildPageKey]) -> list[int]:
+    async def load_batch(self, keys: Sequence[ChildPageKey]) -> list[int]:
         return await self.run(count_children, rows=self.rows, keys=keys)
 
 
@@ -54,6 +54,6 @@ class ValueCountsLoader(_OfList[UUID, dict[str, int]]):
         super().__init__(reader, tenant, rows)
         self.column = column
 
-    async def batch_load_fn(self, parent_ids: Sequence[UUID]) -> list[dict[str, int]]:
+    async def load_batch(self, parent_ids: Sequence[UUID]) -> list[dict[str, int]]:
         counts = await self.run(count_by_value, rows=self.rows, filter=self.column, parent_ids=parent_ids)
         return [counts.get(parent_id, {}) for parent_id in parent_ids]

@@ -32,7 +32,7 @@ class RowByIdLoader(TenantLoader[ColumnsKey, Record | None]):
         """The rows of `ids`, with `id_column` and `columns`, in any order."""
         raise NotImplementedError
 
-    async def batch_load_fn(self, keys: Sequence[ColumnsKey]) -> list[Record | None]:
+    async def load_batch(self, keys: Sequence[ColumnsKey]) -> list[Record | None]:
         rows = await self.fetch(list(dict.fromkeys(key.id for key in keys)), frozenset().union(*(key.columns for key in keys)))
         by_id = {row[self.id_column]: row for row in rows}
         return [by_id.get(key.id) for key in keys]

@@ -27,12 +27,12 @@ class DataImportByIdLoader(RowByIdLoader):
 class RawRecordsByPageKeyLoader(TenantLoader[RecordPageKey, list[Record]]):
     """Each page of records, all pages of a batch in one statement."""
 
-    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[list[Record]]:
+    async def load_batch(self, keys: Sequence[RecordPageKey]) -> list[list[Record]]:
         return await self.run(raw_record_pages, keys=keys)
 
 
 class RawRecordCountByPageKeyLoader(TenantLoader[RecordPageKey, int]):
     """How many records each page key's import and filter match, in one statement."""
 
-    async def batch_load_fn(self, keys: Sequence[RecordPageKey]) -> list[int]:
+    async def load_batch(self, keys: Sequence[RecordPageKey]) -> list[int]:
         return await self.run(count_raw_records, keys=keys)

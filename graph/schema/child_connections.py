@@ -98,7 +98,9 @@ class ChildConnection(Generic[Node]):
                 _window=Window(
                     has_next_page=len(rows) > first,
                     has_previous_page=after is not None,
-                    cursor_of=lambda node: cursors.encode(self.kind, "created_at,id", node._at.isoformat(), cursors.seal(node._id)),
+                    cursors_of=lambda nodes: cursors.encode_sealing(
+                        self.kind, "created_at,id", [node._at.isoformat() for node in nodes], [node._id for node in nodes]
+                    ),
                     count=lambda: loaders.counts.load(ChildPageKey(key.parent_id, kept=kept)),
                 ),
             )

@@ -72,6 +72,9 @@ class RowMapping:
 
     def __init__(self, **fields: Source) -> None:
         self._fields = fields
+        self._attribute_of_field = {to_camel_case(name): name for name in fields} | {
+            to_camel_case(f"{name}_raw"): name for name, source in fields.items() if isinstance(source, Enumerated)
+        }
         self._builders: dict[frozenset[str] | None, Callable[[Row], Any]] = {}
         self._checked: type | None = None
 
@@ -93,9 +96,7 @@ class RowMapping:
 
     def columns_for(self, graphql_fields: Iterable[str], reads: Mapping[str, tuple[str, ...]] = {}) -> frozenset[str]:
         """The columns that GraphQL fields of the type need: a mapped field's own, and for a resolver field, those of the attributes `reads` names."""
-        by_field = {to_camel_case(name): name for name in self._fields} | {
-            to_camel_case(f"{name}_raw"): name for name, source in self._fields.items() if isinstance(source, Enumerated)
-        }
+        by_field = self._attribute_of_field
         attributes = [by_field[name] for name in graphql_fields if name in by_field]
         attributes += [attribute for name in graphql_fields for attribute in reads.get(name, ())]
         return frozenset(column for attribute in attributes for column in _columns(self._fields[attribute]))

@@ -63,14 +63,17 @@ async def _record_pages(
     columns = RawImportRecord.columns_for(selection.names("edges", "node") | selection.names("nodes"))
     keys = [RecordPageKey(data_import._id, after_position, first + 1, record_filter, columns) for data_import in imports]
     pages = await loaders.raw_records_by_page_key.load_many(keys)
+    build = RawImportRecord.builder(columns)
 
     def connection(key: RecordPageKey, rows: list[Record]) -> Connection[RawImportRecord]:
         return Connection(
-            nodes=[RawImportRecord.from_row(row) for row in rows[:first]],
+            nodes=[build(row) for row in rows[:first]],
             _window=Window(
                 has_next_page=len(rows) > first,
                 has_previous_page=after is not None,
-                cursor_of=lambda record: cursors.encode(*_RECORD_CURSOR, record.row_number, cursors.seal(record._id)),
+                cursors_of=lambda records: cursors.encode_sealing(
+                    *_RECORD_CURSOR, [record.row_number for record in records], [record._id for record in records]
+                ),
                 count=lambda: loaders.raw_record_count_by_page_key.load(RecordPageKey(key.import_id, BEFORE_FIRST, 0, record_filter)),
             ),
         )

@@ -117,9 +117,7 @@ class Query:
         )
         more = len(rows) > size
         rows = rows[-size:] if from_end else rows[:size]
-        loader = context.loaders.master_flow_by_flow_id
-        for row in rows:
-            loader.prime(row["flow_id"], row)
+        context.loaders.master_flow_by_flow_id.remember(rows)
 
         async def count() -> int:
             return await queries.count_master_flows(context.reader, tenant=context.tenant, filter=flow_filter)
@@ -129,8 +127,8 @@ class Query:
             _window=Window(
                 has_next_page=more if not from_end else before is not None,
                 has_previous_page=more if from_end else after is not None,
-                cursor_of=lambda flow: context.cursors.encode(
-                    _FLOW_CURSOR, tag, queries.sort_timestamp(getattr(flow, ordering.field)).isoformat(), str(flow.flow_id)
+                cursors_of=lambda flows: context.cursors.encode_many(
+                    _FLOW_CURSOR, tag, [(queries.sort_timestamp(getattr(flow, ordering.field)).isoformat(), str(flow.flow_id)) for flow in flows]
                 ),
                 count=count,
             ),

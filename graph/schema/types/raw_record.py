@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -10,11 +10,11 @@ from uuid import UUID
 import strawberry
 from asyncpg import Record
 from strawberry.scalars import JSON
-from strawberry.utils.str_converters import to_camel_case
 
 from db.queries.raw_records import RECORD_COLUMNS
 from graph.execution.selection import Selection
 from graph.schema.batching import batched
+from graph.schema.rows import RowMapping
 from graph.schema.types.asset import Asset
 
 if TYPE_CHECKING:
@@ -48,25 +48,18 @@ class RawImportRecord:
     async def asset(self, info: strawberry.Info) -> Asset | None: ...
 
     @classmethod
-    def from_row(cls, row: Record) -> RawImportRecord:
-        """The record of a row, whose columns become its attributes as they are (JSON as text).
-
-        The row holds the columns `columns_for` asked for, so a field whose
-        column was not read is absent, and never read: it was not selected.
-        Set directly rather than through `__init__`, which for a page of 500
-        records costs three times as much.
-        """
-        record = cls.__new__(cls)
-        record.__dict__.update(row.items())
-        return record
+    def columns_for(cls, fields: Iterable[str]) -> frozenset[str]:
+        """The columns (of `RECORD_COLUMNS`) to read for the GraphQL `fields` of a record."""
+        return _RECORD_ROW.columns_for(fields)
 
     @classmethod
-    def columns_for(cls, fields: Iterable[str]) -> frozenset[str]:
-        """The columns to read for the GraphQL `fields` of a record."""
-        return frozenset(_COLUMN_OF_FIELD[name] for name in fields if name in _COLUMN_OF_FIELD)
+    def builder(cls, columns: frozenset[str]) -> Callable[[Record], RawImportRecord]:
+        """Records from rows of a page that read `columns` (`db.queries.raw_records.raw_record_pages`)."""
+        return _RECORD_ROW.builder(cls, columns | _ALWAYS_READ)
 
 
-_COLUMN_OF_FIELD = {to_camel_case(column): column for column in RECORD_COLUMNS}
+_RECORD_ROW = RowMapping(_id="_id", **{column: column for column in RECORD_COLUMNS})
+_ALWAYS_READ = frozenset({"_id", "row_number"})
 
 
 @strawberry.input(description="Conditions on records; omitted conditions match every record.")

@@ -107,6 +107,26 @@ def test_another_tenant_seals_the_same_id_differently():
     assert theirs.seal(internal_id) != CODEC.seal(internal_id)
 
 
+@PROPERTIES
+@given(st.lists(st.uuids(), max_size=5))
+def test_sealing_many_ids_at_once_seals_each_as_alone(internal_ids):
+    assert CODEC.seal_many(internal_ids) == [CODEC.seal(internal_id) for internal_id in internal_ids]
+
+
+@PROPERTIES
+@given(positions=st.lists(st.lists(POSITION_VALUES, max_size=3), max_size=5))
+def test_encoding_many_positions_at_once_encodes_each_as_alone(positions):
+    assert CODEC.encode_many("flows", "created_at", positions) == [CODEC.encode("flows", "created_at", *position) for position in positions]
+
+
+def test_encoding_while_sealing_seals_the_last_value_of_each_position():
+    ids = [uuid.UUID(int=5), uuid.UUID(int=6)]
+
+    cursors = CODEC.encode_sealing("records", "row_number", [3, 3], ids)
+
+    assert [CODEC.decode(cursor, "records", "row_number") for cursor in cursors] == [[3, CODEC.seal(ids[0])], [3, CODEC.seal(ids[1])]]
+
+
 @pytest.mark.parametrize("sealed", ["", "AAAA", "A" * 23, "A" * 21 + "=", 7, None, ["x"]])
 def test_what_is_not_a_sealed_id_is_refused(sealed):
     with pytest.raises(BadUserInput):

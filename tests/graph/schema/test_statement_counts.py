@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -89,3 +91,32 @@ async def test_the_discovery_pages_take_the_same_statements_for_1_and_100_flows(
 
     # flows, discovery (with its state), recommendations, conflicts, import, summary, mappings, records, assets
     assert counts == {1: 9, 100: 9}
+
+
+PARENTS = "query ($first: Int!) { masterFlows(first: $first) { nodes { name parentFlow { name } } } }"
+
+
+async def _parent_and_child(db, tenant):
+    """A parent flow and its child, the child the newer: first on the page."""
+    parent = master_flow_row(tenant)
+    child = master_flow_row(tenant, parent_flow_id=parent["flow_id"], created_at=parent["created_at"] + timedelta(minutes=1))
+    await db.insert(master_flows, [parent, child])
+
+
+async def test_a_parent_on_the_same_page_is_not_read_again(db, reader, graphql, tenant):
+    await _parent_and_child(db, tenant)
+
+    assert await _statements(reader, graphql, PARENTS, tenant, {"first": 2}) == 1
+
+
+async def test_a_parent_beyond_the_page_takes_one_more_statement(db, reader, graphql, tenant):
+    await _parent_and_child(db, tenant)
+
+    assert await _statements(reader, graphql, PARENTS, tenant, {"first": 1}) == 2
+
+
+async def test_one_field_asked_twice_under_aliases_is_loaded_in_one_statement(db, reader, graphql, tenant):
+    await _flows(db, tenant, 3)
+    query = "query ($first: Int!) { masterFlows(first: $first) { nodes { a: discovery { status } b: discovery { name } } } }"
+
+    assert await _statements(reader, graphql, query, tenant, {"first": 3}) == 2
