@@ -33,6 +33,7 @@ __all__ = [
     "StockExecutionContext",
     "argument_values",
     "enum_class",
+    "error_count",
     "gather_with_cancel",
     "get_argument_values",
     "is_default_resolver",
@@ -42,6 +43,7 @@ __all__ = [
     "strawberry_definition",
     "version_mismatches",
     "withdraw_errors",
+    "withdraw_errors_inside",
 ]
 
 PINNED = {"graphql-core": "3.3.2", "strawberry-graphql": "0.341.2"}
@@ -120,4 +122,25 @@ def withdraw_errors(executor: GraphQLCoreExecutor[Any], list_path: list[str | in
     collected = executor.collected_errors
     if any(inside(error.path) for error in collected.errors):
         collected._errors[:] = [error for error in collected.errors if not inside(error.path)]
+        collected._error_positions -= {p for p in collected._error_positions if p is not None and inside(p.as_list())}
+
+
+def error_count(executor: GraphQLCoreExecutor[Any]) -> int:
+    """How many field errors `executor` has collected so far."""
+    return len(executor.collected_errors.errors)
+
+
+def withdraw_errors_inside(executor: GraphQLCoreExecutor[Any], object_paths: list[list[str | int]], *, since: int) -> None:
+    """Forget the field errors `executor` collected inside any of the objects at `object_paths`, from its `since`-th error on.
+
+    The objects were nulled: graphql-core never awaits what was pending in
+    them, so what that would have reported must not show.
+    """
+
+    def inside(path: list[str | int] | None) -> bool:
+        return path is not None and any(len(path) > len(prefix) and path[: len(prefix)] == prefix for prefix in object_paths)
+
+    collected = executor.collected_errors
+    if any(inside(error.path) for error in collected.errors[since:]):
+        collected._errors[since:] = [error for error in collected.errors[since:] if not inside(error.path)]
         collected._error_positions -= {p for p in collected._error_positions if p is not None and inside(p.as_list())}

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from strawberry.utils.str_converters import to_camel_case
 
-from graph.schema.types.enums import from_raw
+from graph.schema.types.enums import by_value
 
 __all__ = ["Derived", "Enumerated", "RowMapping"]
 
@@ -46,8 +46,12 @@ class Enumerated:
     column: str
     optional: bool = False
 
-    def member(self, raw: str | None) -> Enum | None:
-        return None if raw is None and self.optional else from_raw(self.enum, raw)
+    def lookup(self) -> dict[str | None, Enum | None]:
+        """The member of each stored value; a value not in it means UNKNOWN."""
+        members: dict[str | None, Enum | None] = dict(by_value(self.enum))
+        if self.optional:
+            members[None] = None
+        return members
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,8 @@ class RowMapping:
             if isinstance(source, str):
                 items.append(f"{name!r}: row[{source!r}]")
             elif isinstance(source, Enumerated):
-                given[f"_enum{index}"] = source.member
-                items.append(f"{name!r}: _enum{index}(row[{source.column!r}])")
+                given[f"_members{index}"], given[f"_unknown{index}"] = source.lookup(), source.enum["UNKNOWN"]
+                items.append(f"{name!r}: _members{index}.get(row[{source.column!r}], _unknown{index})")
                 items.append(f"{name + '_raw'!r}: row[{source.column!r}]")
             else:
                 given[f"_derive{index}"] = source.derive

@@ -202,7 +202,13 @@ class GraphQLEndpoint:
         except Refused as refusal:
             count_errors(refusal.codes)
             return self._error(refusal, media_type or JSON)
-        context = Context.create(reader=request.state.reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id)
+        async with request.state.reader.for_request() as reader:
+            context = Context.create(reader=reader, tenant=tenant, cursor_secret=self.cursor_secret, request_id=request_id)
+            return await self._execute(request, params, context, media_type, request_id)
+
+    async def _execute(
+        self, request: Request, params: OperationRequest | list[OperationRequest], context: Context, media_type: str, request_id: str
+    ) -> Response:
         policy = _GET if request.method == "GET" else _POST
         operation = "batch" if isinstance(params, list) else operation_label(params.operation_name)
         with timed_request(operation), log_fields(operation=operation), request_span(operation, request_id):
@@ -210,7 +216,7 @@ class GraphQLEndpoint:
                 outcomes = [await self._run_batched(item, policy, context, request_id) for item in params]
                 return self._respond([o.body for o in outcomes], 200, media_type)
             try:
-                admitted = await self.pipeline.admit(params, policy, request_id, tenant)
+                admitted = await self.pipeline.admit(params, policy, request_id, context.tenant)
             except Refused as refusal:
                 return self._error(refusal, media_type)
             outcome = await self.pipeline.execute(admitted, context=context, request_id=request_id)

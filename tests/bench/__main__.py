@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from db.engine import database_url
 from db.migrate import migrate
 from db.seed.bench import BENCH_TENANT, seed_bench
 from db.settings import DatabaseSettings
@@ -126,11 +127,11 @@ async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -
     return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records}
 
 
-async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int, log: Path) -> float:
+async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int, environment: dict[str, str], log: Path) -> float:
     port = free_port()
     command = [PYTHON, "-m", "graph", "serve", "--workers", str(workers)]
     log.write_bytes(b"")
-    with running(command, port, {"HOST": "127.0.0.1", "LOG_LEVEL": "INFO"}, log=log):
+    with running(command, port, {**environment, "LOG_LEVEL": "INFO"}, log=log):
         # The socket accepts before every worker has started; connections opened earlier all go to the first.
         await eventually(lambda: _started(log, workers), within=60)
         request = graphql_request(token, queries.FLOW_PAGE, {"flows": 100})
@@ -157,17 +158,19 @@ def main() -> None:
     migrate(database)
     print(asyncio.run(seed_bench(database, flows=args.flows, records=args.records)))
     token = issue_token(Settings.from_env(), BENCH_TENANT)
+    # The servers get the database's URL, as in production: none of them starts (or imports) the embedded server.
+    environment = {"HOST": "127.0.0.1", "DATABASE_URL": database_url(database)}
     gateway_port, limit_port = free_port(), free_port()
     gateway_command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
     limit_command = [PYTHON, "-m", "uvicorn", "tests.bench.raw_app:app", "--port", str(limit_port), *UVICORN_OPTIONS]
-    with running(gateway_command, gateway_port, {"HOST": "127.0.0.1"}) as gateway, running(limit_command, limit_port):
+    with running(gateway_command, gateway_port, environment) as gateway, running(limit_command, limit_port, environment):
         peers = {"peers": compare_peers(database, gateway_port, limit_port, token, count=args.count, seconds=args.seconds)} if args.peers else {}
         results = asyncio.run(_run(args, gateway_port, limit_port, token))
         peak_rss = round(peak_rss_mb(gateway.pid), 1)
     print(f"\nGateway peak RSS (1 worker, after all runs): {peak_rss} MiB")
     log = ROOT / ".bench" / "workers.log"
     log.parent.mkdir(exist_ok=True)
-    scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers, log)) for workers in (1, 2)}
+    scaling = {workers: asyncio.run(_throughput_with_workers(args, token, workers, environment, log)) for workers in (1, 2)}
     print(f"Throughput of (c) at concurrency 16 by worker processes: {scaling} requests/s")
     platform = {"platform_indexes": measure_platform_indexes()} if args.platform else {}
 

@@ -7,6 +7,7 @@ straight to PostgreSQL; `test_pgbouncer.py` puts the real pooler in between.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -65,3 +66,43 @@ async def test_a_pooled_connection_names_the_gateway_process(pooled):
         application = await connection.fetchval("SELECT current_setting('application_name')")
 
     assert application.startswith("flowgate:")
+
+
+BACKEND = CompiledQuery(select(func.pg_backend_pid()))
+
+
+def _in_use(reader: Reader) -> int:
+    return reader.pool.get_size() - reader.pool.get_idle_size()
+
+
+async def test_a_requests_statements_share_one_connection_given_back_at_its_end(pooled):
+    async with pooled.for_request() as request_reader:
+        backends = [await request_reader.fetchval(BACKEND) for _ in range(3)]
+        held_between_statements = _in_use(pooled)
+
+    assert len(set(backends)) == 1
+    assert (held_between_statements, _in_use(pooled)) == (1, 0)
+
+
+async def test_a_statement_still_running_at_the_requests_end_keeps_the_connection_until_it_ends(pooled):
+    async with pooled.for_request() as request_reader:
+        statement = asyncio.ensure_future(request_reader.fetch(SLEEP))  # a loader's batch runs in a task of its own
+        await asyncio.sleep(0.05)
+
+    held_after_the_end = _in_use(pooled)
+    with pytest.raises(asyncpg.exceptions.QueryCanceledError):
+        await statement
+
+    assert (held_after_the_end, _in_use(pooled)) == (1, 0)
+    assert await pooled.fetchval(BACKEND) is not None
+
+
+async def test_a_requests_connection_the_server_ended_between_statements_is_replaced(pooled, db):
+    async with pooled.for_request() as request_reader:
+        ended = await request_reader.fetchval(BACKEND)
+        await db.execute("SELECT pg_terminate_backend(:pid)", pid=ended)
+        await asyncio.sleep(0.1)  # the connection's socket ends, and the pool takes it back
+        replacement = await request_reader.fetchval(BACKEND)
+
+    assert replacement not in (None, ended)
+    assert _in_use(pooled) == 0

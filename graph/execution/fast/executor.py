@@ -43,9 +43,11 @@ from graph.execution.compat import (
     FieldDetailsList,
     Path,
     StockExecutionContext,
+    error_count,
     gather_with_cancel,
     get_argument_values,
     withdraw_errors,
+    withdraw_errors_inside,
 )
 from graph.execution.fast.plan import (
     BATCHED,
@@ -91,6 +93,10 @@ class _Level:
 def _null_in_non_null(path: Path, field_details_list: FieldDetailsList) -> TypeError:
     """graphql-core's error for a null where the field at `path` (or its list's items) may not be null."""
     return TypeError(f"Cannot return null for non-nullable field {path.typename}.{field_details_list[0].node.name.value}.")
+
+
+_PENDING = object()
+"""A child whose completion is not known yet."""
 
 
 class _Failed:
@@ -272,10 +278,17 @@ class FastExecutionContext(StockExecutionContext):
             return None
         child_type = cast(GraphQLObjectType, object_type or item_type)  # sources come from one or the other
         sub_fields = self.collect_subfields(child_type, field_details_list)[0]
-        completed = self._execute_many(child_type, sources, source_paths, sub_fields, position_context)
+        completed, child_failed = self._execute_many(child_type, sources, source_paths, sub_fields, position_context)
+        reported = error_count(self)
+        placed: set[int] = set()  # slots placed already
+        nulled_lists: set[int] = set()  # lists nulled already
 
         def place(children: list[Any]) -> None:
-            for (index, position), child, child_path in zip(slots, children, source_paths, strict=True):
+            """Place each child known (`_PENDING` for one not yet), then null the lists with a failed item."""
+            for slot, ((index, position), child, child_path) in enumerate(zip(slots, children, source_paths, strict=True)):
+                if child is _PENDING or slot in placed or index in nulled_lists:
+                    continue
+                placed.add(slot)
                 if position is None:
                     if isinstance(child, _Failed):
                         self._fail(child.error, return_type, field_details_list, paths[index], failed, index)
@@ -288,9 +301,14 @@ class FastExecutionContext(StockExecutionContext):
                         self._propagated(child.error, child_type, field_details_list, child_path)
                 else:
                     targets[index][key][position] = child
-            self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed)
+            self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed, since=reported)
+            nulled_lists.update(list_failures)
+            list_failures.clear()
 
         if not isinstance(completed, list):
+            # What failed without waiting fails now, as graphql-core's depth-first completion finds it before
+            # the parent's next field: that field then never runs, and what was pending is abandoned.
+            place([_Failed(error) if error is not None else _PENDING for error in child_failed])
 
             async def await_and_place() -> None:
                 place(await completed)
@@ -308,19 +326,25 @@ class FastExecutionContext(StockExecutionContext):
         targets: list[Any],
         key: Any,
         failed: list[GraphQLError | None],
+        *,
+        since: int | None = None,
     ) -> None:
         """Null each `[T!]` list with a failed item, as graphql-core's item-by-item completion does.
 
         `list_failures[i]` maps positions in list i to the item's propagating
         error (None for a null item).  graphql-core stops at the first failed
         item, so only its error counts: what items after it recorded is
-        withdrawn, as graphql-core would never have completed them.
+        withdrawn, as graphql-core would never have completed them, and so is
+        what any item recorded after the errors numbered `since` (its work left
+        pending, which graphql-core abandons with the list).
         """
         item_type = cast(GraphQLObjectType, object_list_item(unwrap(return_type)[0])[0])  # a list of objects here
         for index, failures in list_failures.items():
             position = min(failures)
             error = failures[position] or _null_in_non_null(paths[index], field_details_list)
             withdraw_errors(self, paths[index].as_list(), after=position)
+            if since is not None:
+                withdraw_errors_inside(self, [paths[index].as_list()], since=since)
             failed_item = self._propagated(error, GraphQLNonNull(item_type), field_details_list, Path(paths[index], position, None))
             if failed_item is not None:  # the whole list is null, or its parent is when the list is non-null
                 targets[index][key] = None
@@ -333,12 +357,14 @@ class FastExecutionContext(StockExecutionContext):
         paths: list[Path],
         grouped_field_set: Any,
         position_context: Any,
-    ) -> list[Any] | Awaitable[list[Any]]:
-        """The response objects of `sources`, one selection set, completed together.
+    ) -> tuple[list[Any] | Awaitable[list[Any]], list[GraphQLError | None]]:
+        """The response objects of `sources`, one selection set, completed together; and which failed so far.
 
         Each result is a dict, or `_Failed` when a non-null field failed.  As in
         graphql-core, once a field of an object fails that way, the object's
         later fields are not resolved, and its fields awaiting are dropped.
+        The failures are also returned as they stand before any waiting, for
+        the caller to apply at once.
         """
         compiled = self._compiled(parent_type, grouped_field_set)
         new_result = compiled.template.copy
@@ -361,16 +387,22 @@ class FastExecutionContext(StockExecutionContext):
                         self._execute_other(step, level, index)
 
         if not level.pending:
-            return level.outcome()
+            return level.outcome(), failed
+        # graphql-core abandons what is pending in an object a non-null field has nulled: what the
+        # level's pending work reports inside such objects is withdrawn once it is done.
+        nulled = [path.as_list() for path, error in zip(paths, failed, strict=True) if error is not None]
 
         async def await_pending() -> list[Any]:
+            reported = error_count(self)  # the caller has placed what failed without waiting: its errors stay
             if len(level.pending) == 1:
                 await level.pending[0]
             else:
                 await gather_with_cancel(*level.pending)
+            if nulled:
+                withdraw_errors_inside(self, nulled, since=reported)
             return level.outcome()
 
-        return await_pending()
+        return await_pending(), failed
 
     def _composite(self, step: Step, level: _Level) -> None:
         """Complete a plain object field for every object; if a method raises, graphql-core resolves the field for each."""
@@ -478,8 +510,8 @@ class FastExecutionContext(StockExecutionContext):
             for index, error in zip(live, live_failed, strict=True):
                 failed[index] = failed[index] or error
 
+        merge()  # what failed without waiting, before the objects' next fields
         if completing is None:
-            merge()
             return None
 
         async def await_and_merge() -> None:

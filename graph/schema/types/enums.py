@@ -27,16 +27,29 @@ __all__ = [
     "ImportStatus",
     "ImportType",
     "MasterFlowStatus",
-    "from_raw",
+    "Vocabulary",
+    "by_value",
 ]
 
 E = TypeVar("E", bound=Enum)
+
+
+class Vocabulary(Enum):
+    """The base of Flowgate's enums: members hash by identity.
+
+    Enum members are singletons, equal only to themselves, but `Enum.__hash__`
+    is Python code (it hashes the member's name); a response maps hundreds of
+    members to their names through dicts, and identity hashing keeps that in C.
+    """
+
+    __hash__ = object.__hash__
+
 
 _UNKNOWN = strawberry.enum_value("unknown", description="A value outside the documented list; the `...Raw` field holds it.")
 
 
 @strawberry.enum(description="What a master flow does.")
-class FlowType(Enum):
+class FlowType(Vocabulary):
     DISCOVERY = "discovery"
     ASSESSMENT = "assessment"
     COLLECTION = "collection"
@@ -50,7 +63,7 @@ class FlowType(Enum):
 
 
 @strawberry.enum(description="Where a master flow is in its life cycle.")
-class MasterFlowStatus(Enum):
+class MasterFlowStatus(Vocabulary):
     INITIALIZED = "initialized"
     ACTIVE = "active"
     PROCESSING = "processing"
@@ -67,7 +80,7 @@ class MasterFlowStatus(Enum):
 
 
 @strawberry.enum(description="Where a discovery flow is in its life cycle.")
-class DiscoveryFlowStatus(Enum):
+class DiscoveryFlowStatus(Vocabulary):
     ACTIVE = "active"
     INITIALIZED = "initialized"
     RUNNING = "running"
@@ -83,7 +96,7 @@ class DiscoveryFlowStatus(Enum):
 
 
 @strawberry.enum(description="The phases of a discovery flow, in the order they run.")
-class DiscoveryPhase(Enum):
+class DiscoveryPhase(Vocabulary):
     DATA_IMPORT = "data_import"
     DATA_VALIDATION = "data_validation"
     FIELD_MAPPING = "field_mapping"
@@ -92,7 +105,7 @@ class DiscoveryPhase(Enum):
 
 
 @strawberry.enum(description="What kind of data an import holds.")
-class ImportType(Enum):
+class ImportType(Vocabulary):
     CMDB = "cmdb"
     ASSET_INVENTORY = "asset_inventory"
     NETWORK_DATA = "network_data"
@@ -108,7 +121,7 @@ class ImportType(Enum):
 
 
 @strawberry.enum(description="Where a data import is in its life cycle.")
-class ImportStatus(Enum):
+class ImportStatus(Vocabulary):
     PENDING = "pending"
     UPLOADING = "uploading"
     UPLOADED = "uploaded"
@@ -125,7 +138,7 @@ class ImportStatus(Enum):
 
 
 @strawberry.enum(description="Where a field mapping is in review.")
-class FieldMappingStatus(Enum):
+class FieldMappingStatus(Vocabulary):
     SUGGESTED = "suggested"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -135,7 +148,7 @@ class FieldMappingStatus(Enum):
 
 
 @strawberry.enum(description="What kind of improvement a cleansing recommendation is.")
-class CleansingCategory(Enum):
+class CleansingCategory(Vocabulary):
     STANDARDIZATION = "standardization"
     VALIDATION = "validation"
     ENRICHMENT = "enrichment"
@@ -144,7 +157,7 @@ class CleansingCategory(Enum):
 
 
 @strawberry.enum(description="How urgent a cleansing recommendation is.")
-class CleansingPriority(Enum):
+class CleansingPriority(Vocabulary):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -153,7 +166,7 @@ class CleansingPriority(Enum):
 
 
 @strawberry.enum(description="What became of a cleansing recommendation.")
-class CleansingStatus(Enum):
+class CleansingStatus(Vocabulary):
     PENDING = "pending"
     APPLIED = "applied"
     REJECTED = "rejected"
@@ -161,7 +174,7 @@ class CleansingStatus(Enum):
 
 
 @strawberry.enum(description="What an imported asset collides with an existing one on.")
-class AssetConflictType(Enum):
+class AssetConflictType(Vocabulary):
     HOSTNAME = "hostname"
     IP_ADDRESS = "ip_address"
     NAME = "name"
@@ -170,7 +183,7 @@ class AssetConflictType(Enum):
 
 
 @strawberry.enum(description="Where the resolution of an asset conflict is.")
-class AssetConflictStatus(Enum):
+class AssetConflictStatus(Vocabulary):
     PENDING = "pending"
     RESOLVED = "resolved"
     SKIPPED = "skipped"
@@ -179,7 +192,7 @@ class AssetConflictStatus(Enum):
 
 
 @strawberry.enum(description="How an asset conflict was resolved.")
-class ConflictResolutionAction(Enum):
+class ConflictResolutionAction(Vocabulary):
     KEEP_EXISTING = "keep_existing"
     REPLACE_WITH_NEW = "replace_with_new"
     MERGE = "merge"
@@ -187,17 +200,10 @@ class ConflictResolutionAction(Enum):
 
 
 @cache
-def _members(enum: type[E]) -> dict[str | None, E]:
-    return {member.value: member for member in enum}
+def by_value(enum: type[E]) -> dict[str, E]:
+    """The members of `enum` by the value the platform stores; a value not in it means `enum.UNKNOWN`.
 
-
-def from_raw(enum: type[E], value: str | None) -> E:
-    """The member of `enum` stored as `value`, or `enum.UNKNOWN`.
-
-    A dict lookup: this runs for every status and type of every row.
-
-    >>> from_raw(FlowType, "discovery"), from_raw(FlowType, "legacy")
+    >>> by_value(FlowType)["discovery"], by_value(FlowType).get("legacy", FlowType.UNKNOWN)
     (<FlowType.DISCOVERY: 'discovery'>, <FlowType.UNKNOWN: 'unknown'>)
     """
-    member = _members(enum).get(value)
-    return member if member is not None else enum["UNKNOWN"]
+    return {member.value: member for member in enum}
