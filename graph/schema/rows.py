@@ -48,7 +48,7 @@ class Enumerated:
 
     def lookup(self) -> dict[str | None, Enum | None]:
         """The member of each stored value; a value not in it means UNKNOWN."""
-        members: dict[str | None, Enum | None] = dict(by_value(self.enum))
+        members: dict[str | None, Enum | None] = {value: member for value, member in by_value(self.enum).items()}
         if self.optional:
             members[None] = None
         return members
