@@ -118,7 +118,7 @@ class PoolUsage(Collector):
         size, idle = pool.get_size(), pool.get_idle_size()
         yield GaugeMetricFamily("gateway_db_pool_max_connections", "The most connections the pool opens.", value=pool.get_max_size())
         yield GaugeMetricFamily("gateway_db_pool_connections", "Connections the pool holds open.", value=size)
-        yield GaugeMetricFamily("gateway_db_pool_connections_in_use", "Pooled connections running a statement.", value=size - idle)
+        yield GaugeMetricFamily("gateway_db_pool_connections_in_use", "Pooled connections held by a request.", value=size - idle)
         yield GaugeMetricFamily("gateway_db_pool_connections_idle", "Pooled connections waiting for a statement.", value=idle)
 
 
