@@ -119,10 +119,7 @@ def withdraw_errors(executor: GraphQLCoreExecutor[Any], list_path: list[str | in
     def inside(path: list[str | int] | None) -> bool:
         return path is not None and len(path) > depth and path[:depth] == list_path and path[depth] > after  # type: ignore[operator]
 
-    collected = executor.collected_errors
-    if any(inside(error.path) for error in collected.errors):
-        collected._errors[:] = [error for error in collected.errors if not inside(error.path)]
-        collected._error_positions -= {p for p in collected._error_positions if p is not None and inside(p.as_list())}
+    _withdraw(executor, inside, since=0)
 
 
 def error_count(executor: GraphQLCoreExecutor[Any]) -> int:
@@ -140,6 +137,11 @@ def withdraw_errors_inside(executor: GraphQLCoreExecutor[Any], object_paths: lis
     def inside(path: list[str | int] | None) -> bool:
         return path is not None and any(len(path) > len(prefix) and path[: len(prefix)] == prefix for prefix in object_paths)
 
+    _withdraw(executor, inside, since=since)
+
+
+def _withdraw(executor: GraphQLCoreExecutor[Any], inside: Callable[[list[str | int] | None], bool], *, since: int) -> None:
+    """Forget the field errors from the `since`-th on whose path is `inside`, and every error position `inside`."""
     collected = executor.collected_errors
     if any(inside(error.path) for error in collected.errors[since:]):
         collected._errors[since:] = [error for error in collected.errors[since:] if not inside(error.path)]

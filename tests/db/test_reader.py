@@ -18,6 +18,7 @@ from db.reader import CompiledQuery, Reader
 from db.seed.rows import master_flow_row
 from db.settings import changed
 from db.tables import data_imports, master_flows
+from tests.bench.servers import eventually
 
 WRITE = CompiledQuery(insert(data_imports).values(client_account_id=func.gen_random_uuid()).returning(data_imports.c.id))
 SLEEP = CompiledQuery(select(func.pg_sleep(literal_column("2"))))
@@ -75,6 +76,10 @@ def _in_use(reader: Reader) -> int:
     return reader.pool.get_size() - reader.pool.get_idle_size()
 
 
+async def _taken_back(reader: Reader) -> bool:
+    return _in_use(reader) == 0
+
+
 async def test_a_requests_statements_share_one_connection_given_back_at_its_end(pooled):
     async with pooled.for_request() as request_reader:
         backends = [await request_reader.fetchval(BACKEND) for _ in range(3)]
@@ -101,7 +106,7 @@ async def test_a_requests_connection_the_server_ended_between_statements_is_repl
     async with pooled.for_request() as request_reader:
         ended = await request_reader.fetchval(BACKEND)
         await db.execute("SELECT pg_terminate_backend(:pid)", pid=ended)
-        await asyncio.sleep(0.1)  # the connection's socket ends, and the pool takes it back
+        await eventually(lambda: _taken_back(pooled), within=2.0)  # its socket ends, and the pool takes it back
         replacement = await request_reader.fetchval(BACKEND)
 
     assert replacement not in (None, ended)
