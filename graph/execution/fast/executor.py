@@ -14,8 +14,9 @@ the completion of concrete objects:
 - All objects of one type at one level of the response are completed
   together.  A page of 50 flows is one vector, so their discovery flows are
   one vector, and each batched field runs once for the whole level.  The
-  leaves of a level are filled by code generated for the selection set
-  (see `leaves`).
+  leaves of a level, and the plain objects under it that hold nothing else
+  (a page's edges, say), are filled by code generated for the selection set
+  (see `filler`).
 
 Errors and null propagation follow the stock executor (the differential test
 in tests/graph/execution/test_fast_execution.py checks it): a failed field is nulled and
@@ -25,7 +26,7 @@ recorded, or, when non-null, nulls the nearest nullable ancestor.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 from weakref import WeakKeyDictionary
@@ -159,10 +160,18 @@ class FastExecutionContext(StockExecutionContext):
                 field = kinds[key] = field_kind(field_def)
             if field.kind in (LEAF, COMPOSITE) and field_details_list[0].node.arguments:
                 field = FieldKind(OTHER)
-            steps.append(Step(name, field, field_def, field_details_list))
+            inlined = self._inlined(field_def, field_details_list) if field.kind == COMPOSITE else None
+            steps.append(Step(name, field, field_def, field_details_list, inlined))
         compiled = CompiledSelectionSet.of(steps)
         self._plan.selection_sets[id(grouped_field_set)] = (grouped_field_set, compiled)
         return compiled
+
+    def _inlined(self, field_def: Any, field_details_list: FieldDetailsList) -> CompiledSelectionSet | None:
+        """The compiled selection set of a plain object field, when its parent's filler can complete it (see `filler`)."""
+        named, _ = unwrap(field_def.type)
+        child_type = cast(GraphQLObjectType, concrete_object(named) or object_list_item(named)[0])  # a COMPOSITE is one or the other
+        compiled = self._compiled(child_type, self.collect_subfields(child_type, field_details_list)[0])
+        return compiled if compiled.inlinable() else None
 
     # -- entry point: graphql-core completes a resolver's value ------------
 
@@ -369,7 +378,7 @@ class FastExecutionContext(StockExecutionContext):
         compiled = self._compiled(parent_type, grouped_field_set)
         new_result = compiled.template.copy
         level = _Level(parent_type, sources, paths, [new_result() for _ in sources], [None] * len(sources), [], position_context)
-        slow = compiled.fill_leaves(sources, level.results) if compiled.fill_leaves else ()
+        slow = compiled.fill(sources, level.results) if compiled.fill else ()
         failed = level.failed
         for step in compiled.steps:
             kind = step.field.kind
@@ -377,6 +386,9 @@ class FastExecutionContext(StockExecutionContext):
                 for index in slow:
                     if failed[index] is None:
                         self._leaf(step, level, index)
+            elif step.inlined is not None:
+                if slow:
+                    self._composite(step, level, slow)
             elif kind == COMPOSITE:
                 self._composite(step, level)
             elif kind == BATCHED:
@@ -404,17 +416,22 @@ class FastExecutionContext(StockExecutionContext):
 
         return await_pending(), failed
 
-    def _composite(self, step: Step, level: _Level) -> None:
-        """Complete a plain object field for every object; if a method raises, graphql-core resolves the field for each."""
-        read = step.field.read
+    def _composite(self, step: Step, level: _Level, indexes: Sequence[int] | None = None) -> None:
+        """Complete a plain object field for every object (or those at `indexes`); if a method raises, graphql-core resolves the field for each."""
+        read, sources = step.field.read, level.sources
         try:
-            values = [read(source) for source in level.sources]
+            if indexes is None:
+                values = [read(source) for source in sources]
+            else:
+                values = [None] * len(sources)
+                for index in indexes:
+                    values[index] = read(sources[index])
         except Exception:  # noqa: BLE001 - the stock path reports it
-            for index in range(len(level.sources)):
+            for index in range(len(sources)) if indexes is None else indexes:
                 if level.failed[index] is None:
                     self._execute_other(step, level, index)
             return
-        if (awaiting := self._complete_step(step, level, values)) is not None:
+        if (awaiting := self._complete_step(step, level, values, indexes)) is not None:
             level.pending.append(awaiting)
 
     def _leaf(self, step: Step, level: _Level, index: int) -> None:
@@ -485,10 +502,13 @@ class FastExecutionContext(StockExecutionContext):
         if (awaiting := self._complete_step(step, level, values)) is not None:
             await awaiting
 
-    def _complete_step(self, step: Step, level: _Level, values: list[Any]) -> Awaitable[None] | None:
-        """Complete one composite field's values for every object of the level not failed yet; an awaitable if that is asynchronous."""
+    def _complete_step(self, step: Step, level: _Level, values: list[Any], indexes: Sequence[int] | None = None) -> Awaitable[None] | None:
+        """Complete one composite field's `values` (one per object) for the level's objects not failed yet, or those at `indexes`.
+
+        Returns an awaitable if that is asynchronous.
+        """
         failed = level.failed
-        live = [index for index, error in enumerate(failed) if error is None]
+        live = [index for index in range(len(failed)) if failed[index] is None] if indexes is None else [i for i in indexes if failed[i] is None]
         if len(live) == len(failed):
             field_paths = [Path(path, step.name, level.parent_type.name) for path in level.paths]
             return self._complete_values(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     GraphQLEnumType,
@@ -23,6 +23,9 @@ from graphql import (
 
 from graph.execution.compat import FieldDetailsList, enum_class, is_default_resolver, plain_method, strawberry_definition
 from graph.schema.batching import BatchResolver, batch_resolver
+
+if TYPE_CHECKING:
+    from graph.execution.fast.plans import CompiledSelectionSet
 
 __all__ = [
     "BATCHED",
@@ -66,12 +69,17 @@ class FieldKind:
 
 @dataclass(frozen=True)
 class Step:
-    """One response key of a compiled selection set."""
+    """One response key of a compiled selection set.
+
+    `inlined` is the compiled selection set of a COMPOSITE field the level's
+    filler completes in place (`graph.execution.fast.filler`), or None.
+    """
 
     name: str
     field: FieldKind
     field_def: GraphQLField
     field_details_list: FieldDetailsList
+    inlined: CompiledSelectionSet | None = None
 
 
 def unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:

@@ -14,24 +14,38 @@ from typing import Any
 
 from graphql import BREAK, DirectiveNode, FragmentDefinitionNode, OperationDefinitionNode, Visitor, visit
 
-from graph.execution.fast.leaves import LeafFiller, leaf_filler
+from graph.execution.fast.filler import Filler, filler, fills
 from graph.execution.fast.plan import Step
 from graph.lru import LRU
 
-__all__ = ["CompiledSelectionSet", "OperationPlan", "PlanCache"]
+__all__ = ["MAX_INLINED_DEPTH", "CompiledSelectionSet", "OperationPlan", "PlanCache"]
+
+MAX_INLINED_DEPTH = 6
 
 
 @dataclass(frozen=True)
 class CompiledSelectionSet:
-    """A selection set's steps, the response object every object starts from, and its leaf filler."""
+    """A selection set's steps, the response object every object starts from, and its filler.
+
+    `depth` is how many levels of inlined fields the filler nests (0: leaves only).
+    """
 
     steps: list[Step]
     template: dict[str, None]
-    fill_leaves: LeafFiller | None
+    fill: Filler | None
+    depth: int
 
     @classmethod
     def of(cls, steps: list[Step]) -> CompiledSelectionSet:
-        return cls(steps, dict.fromkeys(step.name for step in steps), leaf_filler(steps))
+        depth = max((step.inlined.depth + 1 for step in steps if step.inlined is not None), default=0)
+        return cls(steps, dict.fromkeys(step.name for step in steps), filler(steps), depth)
+
+    def inlinable(self) -> bool:
+        """Whether a field selecting this set can be inlined into its parent's filler: all its steps are filled, not too deep.
+
+        Generated code nests a loop per inlined list, and Python compiles at most 20 nested blocks.
+        """
+        return all(fills(step) for step in self.steps) and self.depth < MAX_INLINED_DEPTH
 
 
 @dataclass

@@ -185,6 +185,21 @@ def test_generated_queries_over_nulls_errors_and_lists_match_the_stock_executor(
     assert_same(SMALL_SCHEMA, "{ root " + selection + " }", plan)
 
 
+@pytest.mark.parametrize(
+    ("selection", "plan"),
+    [
+        # Items 0 and 2 fail inside a field their level's filler inlines: both go to the generic path, item 1 does not.
+        ("{ children { child { leaf } } }", {"children": [{"child": ERROR}, {"child": {"leaf": 1}}, {"child": ERROR}]}),
+        ("{ children { childRequired { leafRequired } } }", {"children": [{}, {"child_required": {"leaf_required": 1}}, {"child_required": {}}]}),
+        # A null item, and a failure two inlined levels down.
+        ("{ childrenItemsRequired { leaf } children { leaf } }", {"children_items_required": [{"leaf": 1}, NULL], "children": [NULL, {"leaf": 2}]}),
+        ("{ child { children { childRequired { leaf } } } }", {"child": {"children": [{"child_required": {"leaf": 1}}, {"child_required": ERROR}]}}),
+    ],
+)
+def test_objects_the_filler_leaves_get_every_inlined_field_from_the_generic_path(selection, plan):
+    assert_same(SMALL_SCHEMA, "{ root " + selection + " }", plan)
+
+
 # 2. graphql-core's own cases: null propagation through non-null chains, and lists of objects
 
 
