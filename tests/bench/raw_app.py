@@ -3,7 +3,10 @@
 A bare ASGI app (no framework) served by the same uvicorn as the gateway, so
 the ratio gateway/limit measures the gateway's own cost.  It makes the same
 statements the gateway makes (one per nesting level, tenant-filtered) and
-returns the same JSON shape, with unsigned cursors.
+returns the same JSON shape, with unsigned cursors.  As the gateway does, a
+request holds one pooled connection for all its statements, and the pool
+skips asyncpg's reset query when a connection comes back (a round trip the
+gateway does not make) and arms no idle timer.
 
     uvicorn tests.bench.raw_app:app   # DATABASE_URL / DB_SCHEMA as for the gateway
 """
@@ -38,13 +41,13 @@ CROSS JOIN LATERAL (SELECT id, row_number, raw_data, is_valid FROM raw_import_re
   WHERE data_import_id = k.id ORDER BY row_number, id LIMIT $4) r"""
 
 
-async def _tree(pool: asyncpg.Pool, flows: list[asyncpg.Record], records: int | None) -> list[dict[str, Any]]:
+async def _tree(connection: asyncpg.Connection, flows: list[asyncpg.Record], records: int | None) -> list[dict[str, Any]]:
     """The flows with their discovery, import and first `records` records (none when None)."""
-    discoveries = {d["master_flow_id"]: d for d in await pool.fetch(DISCOVERIES, *TENANT, [f["flow_id"] for f in flows])}
-    imports = {i["id"]: i for i in await pool.fetch(IMPORTS, *TENANT, [d["data_import_id"] for d in discoveries.values()])}
+    discoveries = {d["master_flow_id"]: d for d in await connection.fetch(DISCOVERIES, *TENANT, [f["flow_id"] for f in flows])}
+    imports = {i["id"]: i for i in await connection.fetch(IMPORTS, *TENANT, [d["data_import_id"] for d in discoveries.values()])}
     by_import: dict[UUID, list[dict[str, Any]]] = {}
     if records is not None:
-        for r in await pool.fetch(RECORDS, *TENANT, list(imports), records + 1):
+        for r in await connection.fetch(RECORDS, *TENANT, list(imports), records + 1):
             by_import.setdefault(r["import_id"], []).append(
                 {"rowNumber": r["row_number"], "rawData": orjson.Fragment(r["raw_data"]), "isValid": r["is_valid"]}
             )
@@ -85,19 +88,23 @@ async def _tree(pool: asyncpg.Pool, flows: list[asyncpg.Record], records: int | 
     return nodes
 
 
-async def detail(pool: asyncpg.Pool, flow_id: UUID, records: int) -> dict[str, Any]:
-    flows = await pool.fetch(FLOWS + " AND flow_id = $3", *TENANT, flow_id)
-    nodes = await _tree(pool, flows, records)
+async def detail(connection: asyncpg.Connection, flow_id: UUID, records: int) -> dict[str, Any]:
+    flows = await connection.fetch(FLOWS + " AND flow_id = $3", *TENANT, flow_id)
+    nodes = await _tree(connection, flows, records)
     return {"data": {"masterFlow": nodes[0] if nodes else None}}
 
 
-async def page(pool: asyncpg.Pool, flows: int, records: int | None) -> dict[str, Any]:
-    rows = await pool.fetch(FLOWS + " ORDER BY created_at DESC, flow_id DESC LIMIT $3", *TENANT, flows + 1)
-    nodes = await _tree(pool, rows[:flows], records)
+async def page(connection: asyncpg.Connection, flows: int, records: int | None) -> dict[str, Any]:
+    rows = await connection.fetch(FLOWS + " ORDER BY created_at DESC, flow_id DESC LIMIT $3", *TENANT, flows + 1)
+    nodes = await _tree(connection, rows[:flows], records)
     edges = [{"cursor": node["createdAt"] + node["flowId"], "node": node} for node in nodes]
     return {
         "data": {"masterFlows": {"edges": edges, "pageInfo": {"hasNextPage": len(rows) > flows, "endCursor": edges[-1]["cursor"] if edges else None}}}
     }
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """No reset query on release: the app never changes session state (the gateway's pool does the same)."""
 
 
 class RawApp:
@@ -109,18 +116,24 @@ class RawApp:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 settings = DatabaseSettings.from_env()
-                self.pool = await asyncpg.create_pool(plain_url(database_url(settings)), server_settings={"search_path": settings.schema_name})
+                self.pool = await asyncpg.create_pool(
+                    plain_url(database_url(settings)),
+                    server_settings={"search_path": settings.schema_name},
+                    reset=_keep_session,
+                    max_inactive_connection_lifetime=0,  # as the gateway: no idle timer armed at every release
+                )
                 await send({"type": "lifespan.startup.complete"})
             await self.pool.close()
             await send({"type": "lifespan.shutdown.complete"})
             return
         args = {k: v[0] for k, v in parse_qs(scope["query_string"].decode()).items()}
-        if scope["path"] == "/detail":
-            body = await detail(self.pool, UUID(args["flow_id"]), int(args["records"]))
-        elif scope["path"] == "/page":
-            body = await page(self.pool, int(args["flows"]), int(args["records"]))
-        else:
-            body = await page(self.pool, int(args["flows"]), None)
+        async with self.pool.acquire() as connection:
+            if scope["path"] == "/detail":
+                body = await detail(connection, UUID(args["flow_id"]), int(args["records"]))
+            elif scope["path"] == "/page":
+                body = await page(connection, int(args["flows"]), int(args["records"]))
+            else:
+                body = await page(connection, int(args["flows"]), None)
         encoded = orjson.dumps(body)
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(encoded)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
