@@ -28,7 +28,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 from weakref import WeakKeyDictionary
 
 from graphql import (
@@ -80,7 +80,7 @@ class _Level:
 
     parent_type: GraphQLObjectType
     sources: list[Any]
-    paths: list[Path]
+    paths: Paths
     results: list[dict[str, Any]]
     failed: list[GraphQLError | None]
     pending: list[Awaitable[Any]]
@@ -98,6 +98,37 @@ def _null_in_non_null(path: Path, field_details_list: FieldDetailsList) -> TypeE
 
 _PENDING = object()
 """A child whose completion is not known yet."""
+
+
+class Paths(Protocol):
+    """The response paths of a vector of values, by index; the executor's are made only when one is read (an error's)."""
+
+    def __getitem__(self, index: int, /) -> Path: ...
+
+
+class _FieldPaths:
+    """The paths of one field of each object at `parents[i]` (or at `parents[indexes[i]]`)."""
+
+    __slots__ = ("indexes", "name", "parents", "typename")
+
+    def __init__(self, parents: Paths, name: str, typename: str, indexes: Sequence[int] | None = None) -> None:
+        self.parents, self.name, self.typename, self.indexes = parents, name, typename, indexes
+
+    def __getitem__(self, index: int) -> Path:
+        return Path(self.parents[index if self.indexes is None else self.indexes[index]], self.name, self.typename)
+
+
+class _ChildPaths:
+    """The paths of the objects a vector of values holds: value `index` itself, or item `position` of its list."""
+
+    __slots__ = ("parents", "slots")
+
+    def __init__(self, parents: Paths, slots: list[tuple[int, int | None]]) -> None:
+        self.parents, self.slots = parents, slots
+
+    def __getitem__(self, slot: int) -> Path:
+        index, position = self.slots[slot]
+        return self.parents[index] if position is None else Path(self.parents[index], position, None)
 
 
 class _Failed:
@@ -232,7 +263,7 @@ class FastExecutionContext(StockExecutionContext):
         self,
         return_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
-        paths: list[Path],
+        paths: Paths,
         values: list[Any],
         targets: list[Any],
         key: Any,
@@ -248,7 +279,6 @@ class FastExecutionContext(StockExecutionContext):
         object_type = concrete_object(named)
         item_type, items_non_null = object_list_item(named)
         sources: list[Any] = []
-        source_paths: list[Path] = []
         slots: list[tuple[int, int | None]] = []
         list_failures: dict[int, dict[int, GraphQLError | None]] = {}
         for index, value in enumerate(values):
@@ -262,7 +292,6 @@ class FastExecutionContext(StockExecutionContext):
                 continue
             if object_type is not None:
                 sources.append(value)
-                source_paths.append(paths[index])
                 slots.append((index, None))
                 continue
             if not isinstance(value, (list, tuple)):
@@ -280,13 +309,13 @@ class FastExecutionContext(StockExecutionContext):
                         list_failures.setdefault(index, {})[position] = None
                     continue
                 sources.append(item)
-                source_paths.append(Path(paths[index], position, None))
                 slots.append((index, position))
         if not sources:
             self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed)
             return None
         child_type = cast(GraphQLObjectType, object_type or item_type)  # sources come from one or the other
         sub_fields = self.collect_subfields(child_type, field_details_list)[0]
+        source_paths = _ChildPaths(paths, slots)
         completed, child_failed = self._execute_many(child_type, sources, source_paths, sub_fields, position_context)
         reported = error_count(self)
         placed: set[int] = set()  # slots placed already
@@ -294,7 +323,7 @@ class FastExecutionContext(StockExecutionContext):
 
         def place(children: list[Any]) -> None:
             """Place each child known (`_PENDING` for one not yet), then null the lists with a failed item."""
-            for slot, ((index, position), child, child_path) in enumerate(zip(slots, children, source_paths, strict=True)):
+            for slot, ((index, position), child) in enumerate(zip(slots, children, strict=True)):
                 if child is _PENDING or slot in placed or index in nulled_lists:
                     continue
                 placed.add(slot)
@@ -307,7 +336,7 @@ class FastExecutionContext(StockExecutionContext):
                     if items_non_null:
                         list_failures.setdefault(index, {})[position] = child.error
                     else:  # a nullable item: null, with its error
-                        self._propagated(child.error, child_type, field_details_list, child_path)
+                        self._propagated(child.error, child_type, field_details_list, source_paths[slot])
                 else:
                     targets[index][key][position] = child
             self._fail_lists(list_failures, return_type, field_details_list, paths, targets, key, failed, since=reported)
@@ -331,7 +360,7 @@ class FastExecutionContext(StockExecutionContext):
         list_failures: dict[int, dict[int, GraphQLError | None]],
         return_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
-        paths: list[Path],
+        paths: Paths,
         targets: list[Any],
         key: Any,
         failed: list[GraphQLError | None],
@@ -363,7 +392,7 @@ class FastExecutionContext(StockExecutionContext):
         self,
         parent_type: GraphQLObjectType,
         sources: list[Any],
-        paths: list[Path],
+        paths: Paths,
         grouped_field_set: Any,
         position_context: Any,
     ) -> tuple[list[Any] | Awaitable[list[Any]], list[GraphQLError | None]]:
@@ -402,7 +431,7 @@ class FastExecutionContext(StockExecutionContext):
             return level.outcome(), failed
         # graphql-core abandons what is pending in an object a non-null field has nulled: what the
         # level's pending work reports inside such objects is withdrawn once it is done.
-        nulled = [path.as_list() for path, error in zip(paths, failed, strict=True) if error is not None]
+        nulled = [paths[index].as_list() for index, error in enumerate(failed) if error is not None]
 
         async def await_pending() -> list[Any]:
             reported = error_count(self)  # the caller has placed what failed without waiting: its errors stay
@@ -510,7 +539,7 @@ class FastExecutionContext(StockExecutionContext):
         failed = level.failed
         live = [index for index in range(len(failed)) if failed[index] is None] if indexes is None else [i for i in indexes if failed[i] is None]
         if len(live) == len(failed):
-            field_paths = [Path(path, step.name, level.parent_type.name) for path in level.paths]
+            field_paths = _FieldPaths(level.paths, step.name, level.parent_type.name)
             return self._complete_values(
                 step.field_def.type, step.field_details_list, field_paths, values, level.results, step.name, failed, level.position_context
             )
@@ -518,7 +547,7 @@ class FastExecutionContext(StockExecutionContext):
         completing = self._complete_values(
             step.field_def.type,
             step.field_details_list,
-            [Path(level.paths[index], step.name, level.parent_type.name) for index in live],
+            _FieldPaths(level.paths, step.name, level.parent_type.name, live),
             [values[index] for index in live],
             [level.results[index] for index in live],
             step.name,
