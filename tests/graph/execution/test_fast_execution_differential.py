@@ -200,6 +200,19 @@ def test_objects_the_filler_leaves_get_every_inlined_field_from_the_generic_path
     assert_same(SMALL_SCHEMA, "{ root " + selection + " }", plan)
 
 
+def test_lists_nested_deeper_than_python_compiles_in_one_function_match_the_stock_executor():
+    # Python compiles at most 20 nested blocks, and each inlined list is a loop: the filler inlines a few levels only.
+    depth = 25
+    plan: dict[str, Any] = {"leaf": 0}
+    for level in range(1, depth):
+        plan = {"leaf": level, "children_required": [plan]}
+    selection = "{ leaf }"
+    for _ in range(1, depth):
+        selection = "{ leaf childrenRequired " + selection + " }"
+
+    assert_same(SMALL_SCHEMA, "{ root " + selection + " }", plan)
+
+
 # 2. graphql-core's own cases: null propagation through non-null chains, and lists of objects
 
 
