@@ -7,7 +7,7 @@ LOCK := requirements.lock
 LOCK_VENV := .cache/lock-venv
 LOWEST_VENV := .cache/lowest-venv
 
-.PHONY: run test bench soak schema clean graphiql-assets lock lint test-lowest rolling-restart
+.PHONY: run test bench profile ab soak schema clean graphiql-assets lock lint test-lowest rolling-restart
 
 ## Install from the lock: pyproject.toml says what may be installed, requirements.lock what is.
 $(INSTALLED): pyproject.toml $(LOCK)
@@ -60,6 +60,14 @@ lint: $(INSTALLED)
 ## PLATFORM=1: then a record page on the platform's schema at 100k and 1M records per tenant, without and with its indexes (about 4 minutes more).
 bench: $(INSTALLED)
 	$(PY) -m tests.bench $(if $(PEERS),--peers) $(if $(PLATFORM),--platform) $(BENCH_ARGS)
+
+## Sample the gateway with py-spy while it serves one bench query (QUERY=a, b or c; a by default): its busiest functions, and collapsed stacks in .bench/.
+profile: $(INSTALLED)
+	$(PY) -m tests.bench.profile $(if $(QUERY),--query $(QUERY)) $(PROFILE_ARGS)
+
+## This checkout's gateway against revision REV's (make ab REV=HEAD~1): p50 and CPU per request, taking turns, in one run.
+ab: $(INSTALLED)
+	$(PY) -m tests.bench.ab $(REV) $(AB_ARGS)
 
 ## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.
 soak: $(INSTALLED)

@@ -18,6 +18,7 @@ import asyncpg
 
 __all__ = [
     "child_pids",
+    "cpu_seconds",
     "eventually",
     "free_port",
     "gateway_sessions",
@@ -52,10 +53,12 @@ def _wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 6
 
 
 @contextmanager
-def running(command: list[str], port: int, env: dict[str, str] | None = None, *, log: Path | None = None) -> Iterator[subprocess.Popen]:
-    """Run a server until the block ends (SIGTERM, then SIGKILL after 10 s); its output goes to `log`, if given."""
+def running(
+    command: list[str], port: int, env: dict[str, str] | None = None, *, log: Path | None = None, cwd: Path = ROOT
+) -> Iterator[subprocess.Popen]:
+    """Run a server in `cwd` until the block ends (SIGTERM, then SIGKILL after 10 s); its output goes to `log`, if given."""
     with log.open("ab") if log else open(os.devnull, "wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {}), "PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_until_serving(port, process)
         yield process
@@ -97,6 +100,15 @@ def peak_rss_mb(pid: int) -> float:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children now, in MiB (VmRSS)."""
     return _memory_mb(pid, "VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process and its children have used so far (user and system), from /proc."""
+    total = 0
+    for each in process_tree(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def sql_statements_total(port: int) -> float:

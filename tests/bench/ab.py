@@ -1,0 +1,104 @@
+"""`make ab REV=<revision>`: this checkout's gateway against another revision's, measured in one run.
+
+    python -m tests.bench.ab REV [--count 400]
+
+The other revision is checked out, once, into `.cache/ab/<commit>` (a git
+worktree) and runs on this checkout's virtualenv, so it must need the same
+dependencies.  Both gateways serve the bench tenant (seeded as `make bench`
+does) from one database, one uvicorn worker each.  For each query the
+requests take turns between them, one at a time, and each gateway's CPU
+time is read from /proc before and after: a change in the machine's load
+hits both alike, so the ratios new ÷ old hold where milliseconds do not.
+It stops if the two answer a query differently.  Two runs of the same code
+differ by a few percent here: a change smaller than that needs more runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.engine import database_url
+from db.migrate import migrate
+from db.seed.bench import BENCH_TENANT, seed_bench
+from db.settings import DatabaseSettings
+from graph.guards.auth import issue_token
+from graph.settings import Settings
+from tests.bench import queries
+from tests.bench.load import http_calls, take_turns
+from tests.bench.queries import first_flow_id, graphql_request
+from tests.bench.servers import PYTHON, ROOT, cpu_seconds, free_port, running
+
+WARMUP = 30
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    document: str
+    variables: dict
+
+
+def checkout(revision: str) -> Path:
+    """A worktree of `revision` under `.cache/ab/`, made on first use."""
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True)
+    path = ROOT / ".cache" / "ab" / commit.stdout.strip()
+    if not path.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit.stdout.strip()], cwd=ROOT, check=True, capture_output=True)
+    return path
+
+
+def _queries(flow_id: str) -> list[Query]:
+    detail = lambda records: Query(f"(a) flow detail, {records} records", queries.FLOW_DETAIL, {"flowId": flow_id, "records": records})  # noqa: E731
+    return [
+        detail(10),
+        detail(50),
+        detail(500),
+        Query("(b) 50 flows x discovery, import, 10 records", queries.FLOW_PAGE_WITH_RECORDS, {"flows": 50, "records": 10}),
+        Query("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}),
+    ]
+
+
+async def _compare(ports: tuple[int, int], pids: tuple[int, int], token: str, count: int) -> None:
+    print(f"\n{'query':44} {'p50 ms old/new':>16} {'ratio':>6} {'CPU ms/request old/new':>23} {'ratio':>6}")
+    for query in _queries(await first_flow_id(ports[0], token)):
+        request = graphql_request(token, query.document, query.variables)
+        before = [cpu_seconds(pid) for pid in pids]
+        async with http_calls([(port, request) for port in ports]) as calls:
+            old, new = await take_turns(calls, count=count, warmup=WARMUP)
+        cpu = [(cpu_seconds(pid) - start) * 1000 / (count + WARMUP) for pid, start in zip(pids, before, strict=True)]
+        if old.body != new.body:
+            raise RuntimeError(f"{query.name}: the two revisions answer differently")
+        print(
+            f"{query.name:44} {old.p50_ms:>7.2f}/{new.p50_ms:<8.2f} {new.p50_ms / old.p50_ms:>5.3f}"
+            f" {cpu[0]:>11.2f}/{cpu[1]:<11.2f} {cpu[1] / cpu[0]:>5.3f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.ab", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("revision", help="the revision to compare against (a commit, a branch, HEAD~1)")
+    parser.add_argument("--count", type=int, default=400, help="timed requests per query and gateway")
+    args = parser.parse_args()
+    old_tree = checkout(args.revision)
+
+    database = DatabaseSettings.from_env()
+    migrate(database)
+    print(asyncio.run(seed_bench(database, flows=200, records=500)))
+    token = issue_token(Settings.from_env(), BENCH_TENANT)
+    environment = {"HOST": "127.0.0.1", "DATABASE_URL": database_url(database)}
+    command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
+    ports = (free_port(), free_port())
+    with (
+        running(command, ports[0], {**environment, "PYTHONPATH": str(old_tree)}, cwd=old_tree) as old,
+        running(command, ports[1], {**environment, "PYTHONPATH": str(ROOT)}) as new,
+    ):
+        print(f"old: {args.revision} ({old_tree.name[:10]}), new: this checkout; one request at a time, taking turns")
+        asyncio.run(_compare(ports, (old.pid, new.pid), token, args.count))
+
+
+if __name__ == "__main__":
+    main()
