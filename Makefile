@@ -67,6 +67,7 @@ profile: $(INSTALLED)
 
 ## This checkout's gateway against revision REV's (make ab REV=HEAD~1): p50 and CPU per request, taking turns, in one run.
 ab: $(INSTALLED)
+	$(if $(REV),,$(error Name the revision to compare against: make ab REV=HEAD~1))
 	$(PY) -m tests.bench.ab $(REV) $(AB_ARGS)
 
 ## Serve the bench tenant and run the headline queries for 5 minutes at concurrency 32: errors, RSS, connections.

@@ -3,13 +3,13 @@
     python -m tests.bench.ab REV [--count 400]
 
 The other revision is checked out, once, into `.cache/ab/<commit>` (a git
-worktree) and runs on this checkout's virtualenv, so it must need the same
+worktree; `git worktree remove` deletes one) and runs on this checkout's virtualenv, so it must need the same
 dependencies.  Both gateways serve the bench tenant (seeded as `make bench`
 does) from one database, one uvicorn worker each.  For each query the
 requests take turns between them, one at a time, and each gateway's CPU
 time is read from /proc before and after: a change in the machine's load
 hits both alike, so the ratios new ÷ old hold where milliseconds do not.
-It stops if the two answer a query differently.  Two runs of the same code
+It stops if the two gave different last answers to a query.  Two runs of the same code
 differ by a few percent here: a change smaller than that needs more runs.
 """
 
@@ -42,12 +42,20 @@ class Query:
     variables: dict
 
 
-def checkout(revision: str) -> Path:
-    """A worktree of `revision` under `.cache/ab/`, made on first use."""
-    commit = subprocess.run(["git", "rev-parse", "--verify", f"{revision}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True)
-    path = ROOT / ".cache" / "ab" / commit.stdout.strip()
+def _git(*arguments: str) -> str:
+    """What git prints; exits with git's own message when it fails."""
+    done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"git {' '.join(arguments)}: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def checkout(revision: str, under: Path = ROOT / ".cache" / "ab") -> Path:
+    """A worktree of `revision` in `under`, named for its commit, made on first use."""
+    commit = _git("rev-parse", "--verify", f"{revision}^{{commit}}")
+    path = under / commit
     if not path.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit.stdout.strip()], cwd=ROOT, check=True, capture_output=True)
+        _git("worktree", "add", "--detach", str(path), commit)
     return path
 
 

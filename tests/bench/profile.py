@@ -1,6 +1,6 @@
 """`make profile`: where the gateway's CPU goes for one of the bench's queries, sampled by py-spy.
 
-    python -m tests.bench.profile [--query a|b|c] [--records 50] [--flows 50] [--seconds 10]
+    python -m tests.bench.profile [--query a|b|c] [--records N] [--flows N] [--seconds 10]
 
 It seeds the bench tenant (as `make bench` does), serves the gateway with one
 worker, keeps it busy with the query at concurrency 16, and samples it with
@@ -83,18 +83,19 @@ def _print(profile: Profile, top: int) -> None:
 
 
 def _request(query: str, token: str, flow_id: str, args: argparse.Namespace) -> bytes:
+    """The bench's query `query`, of the bench's sizes unless `--records` or `--flows` say otherwise."""
     if query == "a":
-        return graphql_request(token, queries.FLOW_DETAIL, {"flowId": flow_id, "records": args.records})
+        return graphql_request(token, queries.FLOW_DETAIL, {"flowId": flow_id, "records": args.records or 50})
     if query == "b":
-        return graphql_request(token, queries.FLOW_PAGE_WITH_RECORDS, {"flows": args.flows, "records": args.records})
-    return graphql_request(token, queries.FLOW_PAGE, {"flows": args.flows})
+        return graphql_request(token, queries.FLOW_PAGE_WITH_RECORDS, {"flows": args.flows or 50, "records": args.records or 10})
+    return graphql_request(token, queries.FLOW_PAGE, {"flows": args.flows or 100})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.profile", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--query", choices="abc", default="a", help="(a) a flow's detail, (b) a page of flows with records, (c) a page of flows")
-    parser.add_argument("--records", type=int, default=50, help="records per page, for (a) and (b)")
-    parser.add_argument("--flows", type=int, default=50, help="flows per page, for (b) and (c)")
+    parser.add_argument("--records", type=int, help="records per page, for (a) and (b): 50 and 10 as in the bench")
+    parser.add_argument("--flows", type=int, help="flows per page, for (b) and (c): 50 and 100 as in the bench")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()

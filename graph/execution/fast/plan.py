@@ -63,8 +63,8 @@ class FieldKind:
     method: Callable[[Any], Any] | None = None
 
     def read(self, source: Any) -> Any:
-        """The field's value on `source` (a method's exceptions propagate)."""
-        return self.method(source) if self.method is not None else getattr(source, self.attribute, None)
+        """The field's value on `source`; a method's exceptions propagate, and so does a missing attribute, as in the stock resolver."""
+        return self.method(source) if self.method is not None else getattr(source, self.attribute)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ _PASSES = {
     "Int": f"type(v) is int and {-(2**31)} <= v < {2**31}",
     "String": "type(v) is str",
     "Boolean": "type(v) is bool",
-    "Float": "type(v) is float",
+    "Float": "type(v) is float and v - v == 0",  # finite: graphql-core refuses NaN and infinities
 }
 """When a built-in scalar's stock serializer would give the value back unchanged."""
 

@@ -15,6 +15,7 @@ Three sources of cases:
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -223,6 +224,34 @@ def test_lists_nested_deeper_than_python_compiles_in_one_function_match_the_stoc
         selection = "{ leaf childrenRequired " + selection + " }"
 
     assert_same(SMALL_SCHEMA, "{ root " + selection + " }", plan)
+
+
+@strawberry.type
+class Measured:
+    size: float | None = None
+    count: int | None = None
+
+
+@strawberry.type
+class MeasuredQuery:
+    @strawberry.field
+    def items(self) -> list[Measured]:
+        return self.items_  # type: ignore[attr-defined]  # set by the test: objects the resolver hands over as they are
+
+
+MEASURED_SCHEMA = strawberry.Schema(query=MeasuredQuery)._schema
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [SimpleNamespace(size=1.5, count=1), SimpleNamespace(size=float("nan"), count=2), SimpleNamespace(size=float("inf"), count=3)],
+        [SimpleNamespace(size=1.5, count=1), SimpleNamespace(count=2)],  # no `size` at all: an error, not a silent null
+    ],
+    ids=["non-finite floats", "a missing attribute"],
+)
+def test_values_graphql_core_refuses_are_refused_with_its_errors(items):
+    assert_same(MEASURED_SCHEMA, "{ items { size count } }", SimpleNamespace(items_=items))
 
 
 # 2. graphql-core's own cases: null propagation through non-null chains, and lists of objects
