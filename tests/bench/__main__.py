@@ -17,31 +17,18 @@ import asyncio
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
-from db.engine import database_url
-from db.migrate import migrate
-from db.seed.bench import BENCH_TENANT, seed_bench
-from db.settings import DatabaseSettings
-from graph.guards.auth import issue_token
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.peers import compare_peers
 from tests.bench.plans import Plan, check_record_pages, plans_of
 from tests.bench.platform_indexes import measure_platform_indexes
-from tests.bench.queries import first_flow_id, graphql_request
+from tests.bench.queries import Scenario, detail, first_flow_id, graphql_request, listing, page
 from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
+from tests.bench.tenant import GATEWAY, seeded
 
 UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
-
-
-@dataclass
-class Scenario:
-    name: str
-    graphql: str
-    variables: dict
-    raw_target: str
 
 
 @dataclass
@@ -101,20 +88,7 @@ def _print_plans(plans: dict[str, list[Plan]]) -> None:
 
 async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -> dict:
     flow_id = await first_flow_id(gateway, token)
-    detail = lambda n: Scenario(  # noqa: E731
-        f"(a) flow detail, {n} records",
-        queries.FLOW_DETAIL,
-        {"flowId": flow_id, "records": n},
-        "/detail?" + urlencode({"flow_id": flow_id, "records": n}),
-    )
-    page = lambda flows, records: Scenario(  # noqa: E731
-        f"(b) {flows} flows x discovery, import, {records} records",
-        queries.FLOW_PAGE_WITH_RECORDS,
-        {"flows": flows, "records": records},
-        "/page?" + urlencode({"flows": flows, "records": records}),
-    )
-    listing = Scenario("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}, "/list?flows=100")
-    scenarios = (detail(50), page(50, 10), listing)
+    scenarios = (detail(flow_id, 50), page(50, 10), listing(100))
     plans = await plans_of(Settings.from_env(), {s.name: (s.graphql, s.variables) for s in scenarios}, token)
     _print_plans(plans)
     check_record_pages(plans)
@@ -122,7 +96,7 @@ async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -
     _print_table("Headline queries (latency at concurrency 1, throughput at concurrency 16)", headline)
     by_flows = [await _measure(page(n, 10), gateway, limit, token, args, load=False) for n in (10, 50, 100)]
     _print_table("Latency by flow page size", by_flows)
-    by_records = [await _measure(detail(n), gateway, limit, token, args, load=False) for n in (10, 100, 500)]
+    by_records = [await _measure(detail(flow_id, n), gateway, limit, token, args, load=False) for n in (10, 100, 500)]
     _print_table("Latency by record page size", by_records)
     return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records}
 
@@ -154,16 +128,11 @@ def main() -> None:
     parser.add_argument("--platform", action="store_true", help="then a record page on the platform's schema without and with its indexes")
     args = parser.parse_args()
 
-    database = DatabaseSettings.from_env()
-    migrate(database)
-    print(asyncio.run(seed_bench(database, flows=args.flows, records=args.records)))
-    token = issue_token(Settings.from_env(), BENCH_TENANT)
-    # The servers get the database's URL, as in production: none of them starts (or imports) the embedded server.
-    environment = {"HOST": "127.0.0.1", "DATABASE_URL": database_url(database)}
+    tenant = seeded(flows=args.flows, records=args.records)
+    database, token, environment = tenant.database, tenant.token, tenant.environment
     gateway_port, limit_port = free_port(), free_port()
-    gateway_command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
     limit_command = [PYTHON, "-m", "uvicorn", "tests.bench.raw_app:app", "--port", str(limit_port), *UVICORN_OPTIONS]
-    with running(gateway_command, gateway_port, environment) as gateway, running(limit_command, limit_port, environment):
+    with running(GATEWAY, gateway_port, environment) as gateway, running(limit_command, limit_port, environment):
         peers = {"peers": compare_peers(database, gateway_port, limit_port, token, count=args.count, seconds=args.seconds)} if args.peers else {}
         results = asyncio.run(_run(args, gateway_port, limit_port, token))
         peak_rss = round(peak_rss_mb(gateway.pid), 1)

@@ -18,28 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-from db.engine import database_url
-from db.migrate import migrate
-from db.seed.bench import BENCH_TENANT, seed_bench
-from db.settings import DatabaseSettings
-from graph.guards.auth import issue_token
-from graph.settings import Settings
-from tests.bench import queries
 from tests.bench.load import http_calls, take_turns
-from tests.bench.queries import first_flow_id, graphql_request
-from tests.bench.servers import PYTHON, ROOT, cpu_seconds, free_port, running
+from tests.bench.queries import Scenario, detail, first_flow_id, graphql_request, listing, page
+from tests.bench.servers import ROOT, cpu_seconds, free_port, running
+from tests.bench.tenant import GATEWAY, seeded
 
 WARMUP = 30
-
-
-@dataclass(frozen=True)
-class Query:
-    name: str
-    document: str
-    variables: dict
 
 
 def _git(*arguments: str) -> str:
@@ -59,29 +45,22 @@ def checkout(revision: str, under: Path = ROOT / ".cache" / "ab") -> Path:
     return path
 
 
-def _queries(flow_id: str) -> list[Query]:
-    detail = lambda records: Query(f"(a) flow detail, {records} records", queries.FLOW_DETAIL, {"flowId": flow_id, "records": records})  # noqa: E731
-    return [
-        detail(10),
-        detail(50),
-        detail(500),
-        Query("(b) 50 flows x discovery, import, 10 records", queries.FLOW_PAGE_WITH_RECORDS, {"flows": 50, "records": 10}),
-        Query("(c) 100 flows x discovery, import", queries.FLOW_PAGE, {"flows": 100}),
-    ]
+def _scenarios(flow_id: str) -> list[Scenario]:
+    return [detail(flow_id, 10), detail(flow_id, 50), detail(flow_id, 500), page(50, 10), listing(100)]
 
 
 async def _compare(ports: tuple[int, int], pids: tuple[int, int], token: str, count: int) -> None:
     print(f"\n{'query':44} {'p50 ms old/new':>16} {'ratio':>6} {'CPU ms/request old/new':>23} {'ratio':>6}")
-    for query in _queries(await first_flow_id(ports[0], token)):
-        request = graphql_request(token, query.document, query.variables)
+    for scenario in _scenarios(await first_flow_id(ports[0], token)):
+        request = graphql_request(token, scenario.graphql, scenario.variables)
         before = [cpu_seconds(pid) for pid in pids]
         async with http_calls([(port, request) for port in ports]) as calls:
             old, new = await take_turns(calls, count=count, warmup=WARMUP)
         cpu = [(cpu_seconds(pid) - start) * 1000 / (count + WARMUP) for pid, start in zip(pids, before, strict=True)]
         if old.body != new.body:
-            raise RuntimeError(f"{query.name}: the two revisions answer differently")
+            raise RuntimeError(f"{scenario.name}: the two revisions answer differently")
         print(
-            f"{query.name:44} {old.p50_ms:>7.2f}/{new.p50_ms:<8.2f} {new.p50_ms / old.p50_ms:>5.3f}"
+            f"{scenario.name:44} {old.p50_ms:>7.2f}/{new.p50_ms:<8.2f} {new.p50_ms / old.p50_ms:>5.3f}"
             f" {cpu[0]:>11.2f}/{cpu[1]:<11.2f} {cpu[1] / cpu[0]:>5.3f}"
         )
 
@@ -93,19 +72,14 @@ def main() -> None:
     args = parser.parse_args()
     old_tree = checkout(args.revision)
 
-    database = DatabaseSettings.from_env()
-    migrate(database)
-    print(asyncio.run(seed_bench(database, flows=200, records=500)))
-    token = issue_token(Settings.from_env(), BENCH_TENANT)
-    environment = {"HOST": "127.0.0.1", "DATABASE_URL": database_url(database)}
-    command = [PYTHON, "-m", "graph", "serve", "--workers", "1"]
+    tenant = seeded()
     ports = (free_port(), free_port())
     with (
-        running(command, ports[0], {**environment, "PYTHONPATH": str(old_tree)}, cwd=old_tree) as old,
-        running(command, ports[1], {**environment, "PYTHONPATH": str(ROOT)}) as new,
+        running(GATEWAY, ports[0], {**tenant.environment, "PYTHONPATH": str(old_tree)}, cwd=old_tree) as old,
+        running(GATEWAY, ports[1], {**tenant.environment, "PYTHONPATH": str(ROOT)}) as new,
     ):
         print(f"old: {args.revision} ({old_tree.name[:10]}), new: this checkout; one request at a time, taking turns")
-        asyncio.run(_compare(ports, (old.pid, new.pid), token, args.count))
+        asyncio.run(_compare(ports, (old.pid, new.pid), tenant.token, args.count))
 
 
 if __name__ == "__main__":

@@ -23,16 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.engine import database_url
-from db.migrate import migrate
-from db.seed.bench import BENCH_TENANT, seed_bench
-from db.settings import DatabaseSettings
-from graph.guards.auth import issue_token
-from graph.settings import Settings
-from tests.bench import queries
 from tests.bench.load import measure_throughput
-from tests.bench.queries import first_flow_id, graphql_request
-from tests.bench.servers import PYTHON, ROOT, free_port, running
+from tests.bench.queries import Scenario, detail, first_flow_id, graphql_request, listing, page
+from tests.bench.servers import ROOT, free_port, running
+from tests.bench.tenant import GATEWAY, seeded
 
 PY_SPY = Path(sys.executable).parent / "py-spy"
 _LOCATION = re.compile(r" \((?:.*/site-packages/|.*/lib/python3\.\d+/|" + re.escape(str(ROOT)) + "/)?(?P<path>[^:()]*):\\d+\\)$")
@@ -82,13 +76,13 @@ def _print(profile: Profile, top: int) -> None:
         print(f"  {share(samples)}  {function}")
 
 
-def _request(query: str, token: str, flow_id: str, args: argparse.Namespace) -> bytes:
+def _scenario(query: str, flow_id: str, args: argparse.Namespace) -> Scenario:
     """The bench's query `query`, of the bench's sizes unless `--records` or `--flows` say otherwise."""
     if query == "a":
-        return graphql_request(token, queries.FLOW_DETAIL, {"flowId": flow_id, "records": args.records or 50})
+        return detail(flow_id, args.records or 50)
     if query == "b":
-        return graphql_request(token, queries.FLOW_PAGE_WITH_RECORDS, {"flows": args.flows or 50, "records": args.records or 10})
-    return graphql_request(token, queries.FLOW_PAGE, {"flows": args.flows or 100})
+        return page(args.flows or 50, args.records or 10)
+    return listing(args.flows or 100)
 
 
 def main() -> None:
@@ -102,23 +96,20 @@ def main() -> None:
     if not PY_SPY.exists():
         sys.exit(f"py-spy is not installed at {PY_SPY}: run `make profile`, which installs it.")
 
-    database = DatabaseSettings.from_env()
-    migrate(database)
-    print(asyncio.run(seed_bench(database, flows=200, records=500)))
-    token = issue_token(Settings.from_env(), BENCH_TENANT)
+    tenant = seeded()
     port = free_port()
     out = ROOT / ".bench" / f"profile-{args.query}.txt"
     out.parent.mkdir(exist_ok=True)
-    environment = {"HOST": "127.0.0.1", "DATABASE_URL": database_url(database)}
-    with running([PYTHON, "-m", "graph", "serve", "--workers", "1"], port, environment) as gateway:
-        request = _request(args.query, token, asyncio.run(first_flow_id(port, token)), args)
+    with running(GATEWAY, port, tenant.environment) as gateway:
+        scenario = _scenario(args.query, asyncio.run(first_flow_id(port, tenant.token)), args)
+        request = graphql_request(tenant.token, scenario.graphql, scenario.variables)
         asyncio.run(measure_throughput(port, request, concurrency=16, seconds=2))  # warm up: plans, caches, connections
         sampling = ["--function", "--format", "raw", "--rate", "500", "--duration", str(args.seconds), "--output", str(out)]
         sampler = subprocess.Popen([PY_SPY, "record", "--pid", str(gateway.pid), *sampling])
         served = asyncio.run(measure_throughput(port, request, concurrency=16, seconds=args.seconds))
         if sampler.wait() != 0:
             sys.exit("py-spy failed (it needs root or CAP_SYS_PTRACE).")
-    print(f"\nQuery ({args.query}) at concurrency 16: {served:.0f} requests/s while sampled (py-spy slows the gateway down).")
+    print(f"\n{scenario.name} at concurrency 16: {served:.0f} requests/s while sampled (py-spy slows the gateway down).")
     _print(summarize(out.read_text().splitlines()), args.top)
     print(f"\nCollapsed stacks: {out.relative_to(ROOT)}")
 

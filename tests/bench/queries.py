@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 import orjson
 
 from tests.bench.load import _Connection, request_bytes
@@ -81,3 +84,38 @@ query FlowList($flows: Int!) {
   }
 }
 """
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One measured query: its GraphQL document and variables, and the raw-SQL limit's target for the same read."""
+
+    name: str
+    graphql: str
+    variables: dict
+    raw_target: str
+
+
+def detail(flow_id: str, records: int) -> Scenario:
+    """(a): one flow's detail with a page of `records` records."""
+    return Scenario(
+        f"(a) flow detail, {records} records",
+        FLOW_DETAIL,
+        {"flowId": flow_id, "records": records},
+        "/detail?" + urlencode({"flow_id": flow_id, "records": records}),
+    )
+
+
+def page(flows: int, records: int) -> Scenario:
+    """(b): a page of `flows` flows, each with its discovery flow, data import and `records` records."""
+    return Scenario(
+        f"(b) {flows} flows x discovery, import, {records} records",
+        FLOW_PAGE_WITH_RECORDS,
+        {"flows": flows, "records": records},
+        "/page?" + urlencode({"flows": flows, "records": records}),
+    )
+
+
+def listing(flows: int) -> Scenario:
+    """(c): a page of `flows` flows, each with its discovery flow and data import."""
+    return Scenario(f"(c) {flows} flows x discovery, import", FLOW_PAGE, {"flows": flows}, f"/list?flows={flows}")

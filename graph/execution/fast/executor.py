@@ -537,7 +537,7 @@ class FastExecutionContext(StockExecutionContext):
         Returns an awaitable if that is asynchronous.
         """
         failed = level.failed
-        live = [index for index in range(len(failed)) if failed[index] is None] if indexes is None else [i for i in indexes if failed[i] is None]
+        live = [index for index in (range(len(failed)) if indexes is None else indexes) if failed[index] is None]
         if len(live) == len(failed):
             field_paths = _FieldPaths(level.paths, step.name, level.parent_type.name)
             return self._complete_values(
