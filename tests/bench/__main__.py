@@ -17,14 +17,16 @@ import asyncio
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.settings import Settings
 from tests.bench import queries
 from tests.bench.load import measure_latencies, measure_throughput, request_bytes
 from tests.bench.peers import compare_peers
+from tests.bench.peers.check import first_difference
 from tests.bench.plans import Plan, check_record_pages, plans_of
 from tests.bench.platform_indexes import measure_platform_indexes
-from tests.bench.queries import Scenario, detail, first_flow_id, graphql_request, listing, page
+from tests.bench.queries import Scenario, detail, detail_to, first_flow_id, graphql_request, listing, page
 from tests.bench.servers import PYTHON, ROOT, eventually, free_port, peak_rss_mb, running, sql_statements_total
 from tests.bench.tenant import GATEWAY, seeded
 
@@ -52,6 +54,9 @@ async def _measure(scenario: Scenario, gateway: int, limit: int, token: str, arg
     statements = (await sql_statements_total(gateway) - before) / (args.count + 30)
     if b'"errors"' in gateway_latency.body:
         raise RuntimeError(f"{scenario.name}: {gateway_latency.body[:300]!r}")
+    difference = first_difference(_without_cursors(json.loads(gateway_latency.body)), _without_cursors(json.loads(limit_latency.body)))
+    if difference:
+        raise RuntimeError(f"{scenario.name}: the limit does not return the gateway's data: {difference}")
     row = Row(
         scenario.name,
         round(gateway_latency.p50_ms, 2),
@@ -65,6 +70,18 @@ async def _measure(scenario: Scenario, gateway: int, limit: int, token: str, arg
         row.gateway_rps_c16 = round(await measure_throughput(gateway, graphql, concurrency=16, seconds=args.seconds))
         row.limit_rps_c16 = round(await measure_throughput(limit, raw, concurrency=16, seconds=args.seconds))
     return row
+
+
+CURSORS = frozenset({"cursor", "startCursor", "endCursor"})
+
+
+def _without_cursors(value: Any) -> Any:
+    """`value` without its cursors, which the gateway signs and the limit does not."""
+    if isinstance(value, dict):
+        return {key: _without_cursors(item) for key, item in value.items() if key not in CURSORS}
+    if isinstance(value, list):
+        return [_without_cursors(item) for item in value]
+    return value
 
 
 def _print_table(title: str, rows: list[Row]) -> None:
@@ -98,7 +115,21 @@ async def _run(args: argparse.Namespace, gateway: int, limit: int, token: str) -
     _print_table("Latency by flow page size", by_flows)
     by_records = [await _measure(detail(flow_id, n), gateway, limit, token, args, load=False) for n in (10, 100, 500)]
     _print_table("Latency by record page size", by_records)
-    return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records}
+    by_depth = [await _measure(detail_to(flow_id, levels), gateway, limit, token, args, load=False) for levels in range(5)]
+    _print_table("Latency by depth: (a) with 10 records, cut after each level", by_depth)
+    _print_depth_costs(by_depth)
+    return {"headline": headline, "by_flow_page_size": by_flows, "by_record_page_size": by_records, "by_depth": by_depth}
+
+
+def _print_depth_costs(by_depth: list[Row]) -> None:
+    """What a request costs before its first statement, and what each level adds, for the gateway and for the limit."""
+    levels = len(by_depth) - 1
+    gateway = (by_depth[-1].gateway_p50_ms - by_depth[0].gateway_p50_ms) / levels
+    limit = (by_depth[-1].limit_p50_ms - by_depth[0].limit_p50_ms) / levels
+    print(
+        f"No statement: gateway {by_depth[0].gateway_p50_ms:.2f} ms, limit {by_depth[0].limit_p50_ms:.2f} ms."
+        f" Each level adds {gateway:.2f} ms to the gateway and {limit:.2f} ms to the limit ({gateway / limit:.2f}x), on average over {levels}."
+    )
 
 
 async def _throughput_with_workers(args: argparse.Namespace, token: str, workers: int, environment: dict[str, str], log: Path) -> float:

@@ -34,23 +34,27 @@ async def first_flow_id(port: int, token: str) -> str:
     return (await graphql_data(port, token, "{ masterFlows(first: 1) { nodes { flowId } } }", {}))["masterFlows"]["nodes"][0]["flowId"]
 
 
-FLOW_DETAIL = """
-query FlowDetail($flowId: UUID!, $records: Int!) {
-  masterFlow(flowId: $flowId) {
-    flowId name flowType status createdAt
-    discovery {
-      status progressPercentage phases { phase completed }
-      dataImport {
-        name importType status totalRecords
-        rawRecords(first: $records) {
-          edges { cursor node { rowNumber rawData isValid } }
-          pageInfo { hasNextPage endCursor }
-        }
-      }
-    }
-  }
-}
-"""
+_DETAIL_LEVELS = (
+    "masterFlow(flowId: $flowId) { flowId name flowType status createdAt INNER }",
+    " discovery { status progressPercentage phases { phase completed } INNER }",
+    " dataImport { name importType status totalRecords INNER }",
+    " rawRecords(first: $records) { edges { cursor node { rowNumber rawData isValid } } pageInfo { hasNextPage endCursor } }",
+)
+
+
+def detail_document(levels: int) -> str:
+    """(a)'s document cut after `levels` of its four levels (one statement each); 0 asks only `__typename`."""
+    if levels == 0:
+        return "query FlowDetailNoLevel { __typename }"
+    selection = ""
+    for level in reversed(_DETAIL_LEVELS[:levels]):
+        selection = level.replace(" INNER", selection)
+    if levels == len(_DETAIL_LEVELS):
+        return f"query FlowDetail($flowId: UUID!, $records: Int!) {{\n  {selection}\n}}\n"
+    return f"query FlowDetailTo{levels}($flowId: UUID!) {{\n  {selection}\n}}\n"
+
+
+FLOW_DETAIL = detail_document(len(_DETAIL_LEVELS))
 
 FLOW_PAGE_WITH_RECORDS = """
 query FlowPage($flows: Int!, $records: Int!) {
@@ -103,6 +107,22 @@ def detail(flow_id: str, records: int) -> Scenario:
         FLOW_DETAIL,
         {"flowId": flow_id, "records": records},
         "/detail?" + urlencode({"flow_id": flow_id, "records": records}),
+    )
+
+
+def detail_to(flow_id: str, levels: int) -> Scenario:
+    """(a) with 10 records cut after `levels` levels (0 to 4): what each level adds."""
+    if levels == 0:
+        variables = {}
+    elif levels < len(_DETAIL_LEVELS):
+        variables = {"flowId": flow_id}
+    else:
+        variables = {"flowId": flow_id, "records": 10}
+    return Scenario(
+        f"(a) cut after {levels} of 4 levels",
+        detail_document(levels),
+        variables,
+        "/detail?" + urlencode({"flow_id": flow_id, "records": 10, "levels": levels}),
     )
 
 
