@@ -24,7 +24,9 @@ from db.tables import master_flows as t
 from db.tenancy import Tenant, belongs_to
 
 __all__ = [
+    "CONFIGURED_COLUMNS",
     "INACTIVE_STATUSES",
+    "PLAIN_COLUMNS",
     "FlowKey",
     "MasterFlowFilter",
     "MasterFlowOrder",
@@ -42,18 +44,21 @@ def _configured(*path: str) -> ColumnElement[str]:
     return t.c.flow_configuration.op("#>>")(literal_column("'{" + ",".join(path) + "}'"))
 
 
-COLUMNS = (
-    t.c.flow_id,
-    t.c.flow_type,
-    t.c.flow_name,
-    t.c.flow_status,
-    t.c.parent_flow_id,
-    t.c.created_at,
-    t.c.updated_at,
+_PLAIN = (t.c.flow_id, t.c.flow_type, t.c.flow_name, t.c.flow_status, t.c.parent_flow_id, t.c.created_at, t.c.updated_at)
+_CONFIGURED = (
     # The import path writes both at the top; the platform's fallback path writes the category under `metadata`.
     func.coalesce(_configured("import_category"), _configured("metadata", "import_category")).label("import_category"),
     _configured("filename").label("filename"),
 )
+PLAIN_COLUMNS = frozenset(column.name for column in _PLAIN)
+"""What every master flow row holds."""
+CONFIGURED_COLUMNS = frozenset(column.name for column in _CONFIGURED)
+"""What a row holds as well when read `configured`: values from `flow_configuration`, whose extraction costs more than the rest of the row."""
+
+
+def _columns(configured: bool) -> tuple[ColumnElement[Any], ...]:
+    return (*_PLAIN, *_CONFIGURED) if configured else _PLAIN
+
 
 FlowKey = tuple[datetime, UUID]
 """A keyset position: the ordering timestamp (`NO_TIMESTAMP` for NULL), then `flow_id` to break ties."""
@@ -134,22 +139,28 @@ class MasterFlowOrder:
     descending: bool = True
 
 
-_BY_FLOW_IDS = CompiledQuery(select(*COLUMNS).where(belongs_to(t), t.c.flow_id == any_(bindparam("flow_ids", type_=UUIDS))))
-_CHILDREN = CompiledQuery(
-    select(*COLUMNS)
-    .where(belongs_to(t), t.c.parent_flow_id == any_(bindparam("parent_flow_ids", type_=UUIDS)))
-    .order_by(ordering_key(t.c.created_at), t.c.flow_id)
-)
+@lru_cache(maxsize=2)
+def _by_flow_ids(configured: bool) -> CompiledQuery:
+    return CompiledQuery(select(*_columns(configured)).where(belongs_to(t), t.c.flow_id == any_(bindparam("flow_ids", type_=UUIDS))))
 
 
-async def master_flows_by_flow_ids(reader: Reader, *, tenant: Tenant, flow_ids: Sequence[UUID]) -> Sequence[Record]:
-    """The tenant's master flows whose `flow_id` is in `flow_ids`, in no particular order."""
-    return await reader.fetch(_BY_FLOW_IDS, **tenant.columns(), flow_ids=list(flow_ids))
+@lru_cache(maxsize=2)
+def _children(configured: bool) -> CompiledQuery:
+    return CompiledQuery(
+        select(*_columns(configured))
+        .where(belongs_to(t), t.c.parent_flow_id == any_(bindparam("parent_flow_ids", type_=UUIDS)))
+        .order_by(ordering_key(t.c.created_at), t.c.flow_id)
+    )
 
 
-async def child_flows_by_parent_flow_ids(reader: Reader, *, tenant: Tenant, parent_flow_ids: Sequence[UUID]) -> Sequence[Record]:
-    """The tenant's master flows whose parent is in `parent_flow_ids`, oldest first."""
-    return await reader.fetch(_CHILDREN, **tenant.columns(), parent_flow_ids=list(parent_flow_ids))
+async def master_flows_by_flow_ids(reader: Reader, *, tenant: Tenant, flow_ids: Sequence[UUID], configured: bool) -> Sequence[Record]:
+    """The tenant's master flows whose `flow_id` is in `flow_ids`, in any order: `PLAIN_COLUMNS`, and `CONFIGURED_COLUMNS` if `configured`."""
+    return await reader.fetch(_by_flow_ids(configured), **tenant.columns(), flow_ids=list(flow_ids))
+
+
+async def child_flows_by_parent_flow_ids(reader: Reader, *, tenant: Tenant, parent_flow_ids: Sequence[UUID], configured: bool) -> Sequence[Record]:
+    """The tenant's master flows whose parent is in `parent_flow_ids`, oldest first (columns as `master_flows_by_flow_ids`)."""
+    return await reader.fetch(_children(configured), **tenant.columns(), parent_flow_ids=list(parent_flow_ids))
 
 
 def _key_parameter(name: str) -> ColumnElement[Any]:
@@ -157,7 +168,9 @@ def _key_parameter(name: str) -> ColumnElement[Any]:
 
 
 @lru_cache(maxsize=256)
-def _page_query(filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool) -> CompiledQuery:
+def _page_query(
+    filter: MasterFlowFilter, order: MasterFlowOrder, has_after: bool, has_before: bool, from_end: bool, configured: bool
+) -> CompiledQuery:
     key = tuple_(ordering_key(t.c[order.field]), t.c.flow_id)
     bounds = []
     if has_after:
@@ -167,7 +180,7 @@ def _page_query(filter: MasterFlowFilter, order: MasterFlowOrder, has_after: boo
     scan_descending = order.descending != from_end
     sort = (ordering_key(t.c[order.field]), t.c.flow_id)
     return CompiledQuery(
-        select(*COLUMNS)
+        select(*_columns(configured))
         .where(belongs_to(t), *filter.clauses(), *bounds)
         .order_by(*(c.desc() if scan_descending else c.asc() for c in sort))
         .limit(bindparam("row_limit", type_=Integer()))
@@ -195,14 +208,15 @@ async def master_flow_page(
     after: FlowKey | None,
     before: FlowKey | None,
     limit: int,
+    configured: bool,
     from_end: bool = False,
 ) -> Sequence[Record]:
-    """Up to `limit` flows strictly between `after` and `before` in `order`.
+    """Up to `limit` flows strictly between `after` and `before` in `order` (columns as `master_flows_by_flow_ids`).
 
     With `from_end`, the rows are the last `limit` of that range, still
     returned in `order`.  Keyset pagination on `(order.field, flow_id)`.
     """
-    query = _page_query(_shape_only(filter), order, after is not None, before is not None, from_end)
+    query = _page_query(_shape_only(filter), order, after is not None, before is not None, from_end, configured)
     positions: dict[str, Any] = {}
     for name, key in (("after", after), ("before", before)):
         if key is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -11,8 +11,10 @@ from uuid import UUID
 import strawberry
 from asyncpg import Record
 
+from db.queries.master_flows import CONFIGURED_COLUMNS, PLAIN_COLUMNS
 from graph.execution.selection import Selection
 from graph.loaders.columns import ColumnsKey
+from graph.loaders.master_flows import MasterFlowKey
 from graph.schema.batching import batched
 from graph.schema.rows import Enumerated, RowMapping
 from graph.schema.types.discovery_flow import DiscoveryFlow
@@ -35,15 +37,19 @@ async def _discoveries(flows: Sequence[MasterFlow], context: Context, arguments:
 async def _parents(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[MasterFlow | None]:
     """`MasterFlow.parentFlow` for many flows at once."""
     parent_ids = [flow._parent_flow_id for flow in flows]
-    rows = await context.loaders.master_flow_by_flow_id.load_many([i for i in parent_ids if i is not None])
+    configured = MasterFlow.reads_configuration(selection.names())
+    rows = await context.loaders.master_flow_by_flow_id.load_many([MasterFlowKey(i, configured) for i in parent_ids if i is not None])
     by_id = {row["flow_id"]: row for row in rows if row}
-    return [MasterFlow.from_row(by_id[i]) if i in by_id else None for i in parent_ids]
+    build = MasterFlow.builder(configured)
+    return [build(by_id[i]) if i in by_id else None for i in parent_ids]
 
 
 async def _children(flows: Sequence[MasterFlow], context: Context, arguments: dict[str, Any], selection: Selection) -> list[list[MasterFlow]]:
     """`MasterFlow.childFlows` for many flows at once."""
-    pages = await context.loaders.child_flows_by_parent_flow_id.load_many([flow.flow_id for flow in flows])
-    return [[MasterFlow.from_row(row) for row in rows] for rows in pages]
+    configured = MasterFlow.reads_configuration(selection.names())
+    pages = await context.loaders.child_flows_by_parent_flow_id.load_many([MasterFlowKey(flow.flow_id, configured) for flow in flows])
+    build = MasterFlow.builder(configured)
+    return [[build(row) for row in rows] for rows in pages]
 
 
 _MASTER_FLOW_ROW = RowMapping(
@@ -76,8 +82,14 @@ class MasterFlow:
     _parent_flow_id: strawberry.Private[UUID | None]
 
     @classmethod
-    def from_row(cls, row: Record) -> MasterFlow:
-        return _MASTER_FLOW_ROW.instance(cls, row)
+    def reads_configuration(cls, fields: frozenset[str]) -> bool:
+        """Whether selecting `fields` of a master flow needs its row's `CONFIGURED_COLUMNS`."""
+        return not CONFIGURED_COLUMNS.isdisjoint(_MASTER_FLOW_ROW.columns_for(fields))
+
+    @classmethod
+    def builder(cls, configured: bool) -> Callable[[Record], MasterFlow]:
+        """Master flows from rows read `configured` or not (`db.queries.master_flows`)."""
+        return _MASTER_FLOW_ROW.builder(cls, PLAIN_COLUMNS | CONFIGURED_COLUMNS if configured else PLAIN_COLUMNS)
 
     @batched(_discoveries, description="The discovery flow behind this master flow, if it has one.")
     async def discovery(self, info: strawberry.Info) -> DiscoveryFlow | None: ...

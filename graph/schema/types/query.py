@@ -13,6 +13,8 @@ import strawberry
 from db.queries import master_flows as queries
 from graph.context import Context
 from graph.errors import BadUserInput
+from graph.execution.selection import Selection
+from graph.loaders.master_flows import MasterFlowKey
 from graph.schema.pagination import Connection, Window, check_page_size
 from graph.schema.types.enums import MasterFlowStatus
 from graph.schema.types.master_flow import MasterFlow, MasterFlowFilter, MasterFlowOrder, OrderDirection
@@ -70,8 +72,9 @@ class Query:
         info: strawberry.Info[Context],
         flow_id: Annotated[UUID, strawberry.argument(description="The master flow ID.")],
     ) -> MasterFlow | None:
-        row = await info.context.loaders.master_flow_by_flow_id.load(flow_id)
-        return MasterFlow.from_row(row) if row else None
+        configured = MasterFlow.reads_configuration(Selection.of(info).names())
+        row = await info.context.loaders.master_flow_by_flow_id.load(MasterFlowKey(flow_id, configured))
+        return MasterFlow.builder(configured)(row) if row else None
 
     @strawberry.field(description="The tenant's master flows, a page at a time (keyset pagination).")
     async def master_flows(
@@ -105,6 +108,8 @@ class Query:
         )
         size = last if last is not None else first or DEFAULT_FLOW_PAGE
         from_end = last is not None
+        selection = Selection.of(info)
+        configured = MasterFlow.reads_configuration(selection.names("edges", "node") | selection.names("nodes"))
         rows = await queries.master_flow_page(
             context.reader,
             tenant=context.tenant,
@@ -113,17 +118,18 @@ class Query:
             after=_flow_key(context, after, tag),
             before=_flow_key(context, before, tag),
             limit=size + 1,
+            configured=configured,
             from_end=from_end,
         )
         more = len(rows) > size
         rows = rows[-size:] if from_end else rows[:size]
-        context.loaders.master_flow_by_flow_id.remember(rows)
+        context.loaders.master_flow_by_flow_id.remember(rows, configured=configured)
 
         async def count() -> int:
             return await queries.count_master_flows(context.reader, tenant=context.tenant, filter=flow_filter)
 
         return Connection(
-            nodes=[MasterFlow.from_row(row) for row in rows],
+            nodes=list(map(MasterFlow.builder(configured), rows)),
             _window=Window(
                 has_next_page=more if not from_end else before is not None,
                 has_previous_page=more if from_end else after is not None,

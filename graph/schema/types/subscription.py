@@ -11,6 +11,8 @@ import strawberry
 
 from graph.context import Context
 from graph.errors import SubscriptionsUnavailable, is_database_unavailable
+from graph.execution.selection import Selection
+from graph.loaders.master_flows import MasterFlowKey
 from graph.observability.metrics import OPEN_SUBSCRIPTIONS
 from graph.schema.types.master_flow import MasterFlow
 
@@ -42,11 +44,13 @@ class Subscription:
                 "Subscriptions are unavailable: the database lacks Flowgate's change triggers, so no change would"
                 " be pushed. Query masterFlow instead, or ask an operator to install them (python -m db triggers)."
             )
+        configured = MasterFlow.reads_configuration(Selection.of(info).names())
+        build = MasterFlow.builder(configured)
         with OPEN_SUBSCRIPTIONS.track_inprogress(), context.changes.subscribe(context.tenant, flow_id) as changes:
             async for _ in changes:
                 # A fresh loader per push: a cached row would hide the change being pushed.
                 try:
-                    row = await context.renewed().loaders.master_flow_by_flow_id.load(flow_id)
+                    row = await context.renewed().loaders.master_flow_by_flow_id.load(MasterFlowKey(flow_id, configured))
                 except Exception as error:
                     if not is_database_unavailable(error):
                         raise
@@ -54,4 +58,4 @@ class Subscription:
                     changes.wake()  # the next step retries, one coalescing window later
                     continue
                 if row is not None:
-                    yield MasterFlow.from_row(row)
+                    yield build(row)

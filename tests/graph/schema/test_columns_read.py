@@ -1,4 +1,4 @@
-"""A discovery flow or data import is read with the columns its selected fields need, and no others."""
+"""A discovery flow or data import is read with the columns its selected fields need, and no others; a master flow reads its configuration only when asked."""
 
 from __future__ import annotations
 
@@ -83,3 +83,62 @@ async def test_the_same_flow_asked_twice_with_other_fields_gets_both(db, tenant,
     data = await client.data(query, tenant, {"id": flow_id})
 
     assert data["masterFlow"] == {"a": {"status": "RUNNING"}, "b": {"currentPhase": "data_import", "name": "Discovery"}}
+
+
+CONFIGURATION = {"import_category": "cmdb_export", "filename": "servers.csv"}
+
+
+async def _parent_and_child(db, tenant) -> tuple[dict, dict]:
+    parent = master_flow_row(tenant, flow_name="parent", flow_configuration=CONFIGURATION)
+    child = master_flow_row(tenant, flow_name="child", parent_flow_id=parent["flow_id"], flow_configuration={"filename": "child.csv"})
+    await db.insert(master_flows, [parent, child])
+    return parent, child
+
+
+def _reads_configuration(statement: str) -> bool:
+    return "flow_configuration" in statement
+
+
+async def test_a_master_flow_read_without_import_category_or_filename_leaves_its_configuration_unread(db, tenant, recording):
+    client, recorder = recording
+    parent, _ = await _parent_and_child(db, tenant)
+
+    data = await client.data("query ($id: UUID!) { masterFlow(flowId: $id) { name childFlows { name } } }", tenant, {"id": str(parent["flow_id"])})
+
+    assert data == {"masterFlow": {"name": "parent", "childFlows": [{"name": "child"}]}}
+    assert [_reads_configuration(sql) for sql in recorder.statements] == [False, False]
+
+
+async def test_import_category_and_filename_are_read_for_the_flows_that_ask_for_them(db, tenant, recording):
+    client, recorder = recording
+    parent, _ = await _parent_and_child(db, tenant)
+
+    query = "query ($id: UUID!) { masterFlow(flowId: $id) { importCategory childFlows { name filename } } }"
+    data = await client.data(query, tenant, {"id": str(parent["flow_id"])})
+
+    assert data == {"masterFlow": {"importCategory": "cmdb_export", "childFlows": [{"name": "child", "filename": "child.csv"}]}}
+    assert [_reads_configuration(sql) for sql in recorder.statements] == [True, True]
+
+
+async def test_a_parent_in_a_page_read_without_configuration_is_read_again_for_its_import_category(db, tenant, recording):
+    # The page remembers its flows for `parentFlow`; a remembered row without the configuration must not answer a field that needs it.
+    client, recorder = recording
+    await _parent_and_child(db, tenant)
+
+    data = await client.data("{ masterFlows { nodes { name parentFlow { importCategory filename } } } }", tenant)
+
+    assert sorted(data["masterFlows"]["nodes"], key=lambda flow: flow["name"]) == [
+        {"name": "child", "parentFlow": {"importCategory": "cmdb_export", "filename": "servers.csv"}},
+        {"name": "parent", "parentFlow": None},
+    ]
+    assert [_reads_configuration(sql) for sql in recorder.statements] == [False, True]
+
+
+async def test_a_parent_in_a_page_read_with_its_configuration_needs_no_statement_of_its_own(db, tenant, recording):
+    client, recorder = recording
+    await _parent_and_child(db, tenant)
+
+    data = await client.data("{ masterFlows { nodes { name filename parentFlow { name } } } }", tenant)
+
+    assert {flow["name"]: flow["parentFlow"] for flow in data["masterFlows"]["nodes"]} == {"child": {"name": "parent"}, "parent": None}
+    assert [_reads_configuration(sql) for sql in recorder.statements] == [True]
