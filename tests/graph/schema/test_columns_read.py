@@ -1,4 +1,7 @@
-"""A discovery flow or data import is read with the columns its selected fields need, and no others; a master flow reads its configuration only when asked."""
+"""A discovery flow or data import is read with the columns its selected fields need, and no others.
+
+A master flow reads the values of its configuration only when they are asked for.
+"""
 
 from __future__ import annotations
 
