@@ -112,16 +112,11 @@ def detail(flow_id: str, records: int) -> Scenario:
 
 def detail_to(flow_id: str, levels: int) -> Scenario:
     """(a) with 10 records cut after `levels` levels (0 to 4): what each level adds."""
-    if levels == 0:
-        variables = {}
-    elif levels < len(_DETAIL_LEVELS):
-        variables = {"flowId": flow_id}
-    else:
-        variables = {"flowId": flow_id, "records": 10}
+    document = detail_document(levels)
     return Scenario(
         f"(a) cut after {levels} of 4 levels",
-        detail_document(levels),
-        variables,
+        document,
+        {name: value for name, value in {"flowId": flow_id, "records": 10}.items() if f"${name}:" in document},
         "/detail?" + urlencode({"flow_id": flow_id, "records": 10, "levels": levels}),
     )
 

@@ -82,11 +82,15 @@ async def _tree(connection: asyncpg.Connection, flows: list[asyncpg.Record], lev
         if levels < 2:
             continue
         d = discoveries.get(f["flow_id"])
-        node["discovery"] = d and {"status": d["status"].upper(), "progressPercentage": d["progress_percentage"]}
-        if d and listed:
-            node["discovery"]["currentPhase"] = d["current_phase"]
-        elif d:
-            node["discovery"]["phases"] = [{"phase": p.upper(), "completed": d[f"{p}_completed"]} for p in PHASES]
+        node["discovery"] = d and {
+            "status": d["status"].upper(),
+            "progressPercentage": d["progress_percentage"],
+            **(
+                {"currentPhase": d["current_phase"]}
+                if listed
+                else {"phases": [{"phase": p.upper(), "completed": d[f"{p}_completed"]} for p in PHASES]}
+            ),
+        }
         if levels < 3 or not d:
             continue
         i = imports.get(d["data_import_id"])

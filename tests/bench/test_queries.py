@@ -6,7 +6,7 @@ import pytest
 
 from db.seed.rows import data_import_row, discovery_flow_row, master_flow_row, raw_record_row
 from db.tables import data_imports, discovery_flows, master_flows, raw_import_records
-from tests.bench.queries import FLOW_DETAIL, detail_to
+from tests.bench.queries import detail, detail_to
 from tests.statements import count_statements
 
 LEVELS = ("masterFlow", "discovery", "dataImport", "rawRecords")
@@ -36,5 +36,7 @@ async def test_a_detail_cut_after_n_levels_makes_n_statements_and_reads_down_to_
         assert set(LEVELS).isdisjoint(data)  # nothing below the cut was read
 
 
-def test_the_detail_cut_after_all_four_levels_is_the_headline_query():
-    assert detail_to("any", len(LEVELS)).graphql == FLOW_DETAIL
+def test_the_detail_cut_after_all_four_levels_is_the_headline_request_with_10_records():
+    cut, headline = detail_to("any", len(LEVELS)), detail("any", 10)
+
+    assert (cut.graphql, cut.variables) == (headline.graphql, headline.variables)
